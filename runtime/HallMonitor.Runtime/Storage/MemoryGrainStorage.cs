@@ -1,0 +1,101 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+
+namespace HallMonitor.Runtime;
+
+/// <summary>
+/// Grain storage in process memory, for tests and throw-away runs. State is kept serialized so that a
+/// grain never shares objects with what is stored, exactly as with a real store.
+/// </summary>
+public sealed class MemoryGrainStorage(JsonSerializerOptions? jsonOptions = null) : IGrainStorage
+{
+    private readonly ConcurrentDictionary<(string State, GrainId Grain), Entry> _entries = new();
+    private readonly JsonSerializerOptions _json = jsonOptions ?? JsonSerializerOptions.Web;
+    private long _version;
+
+    public Task ReadStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState)
+        where TState : new()
+    {
+        if (_entries.TryGetValue((stateName, grainId), out var entry))
+        {
+            grainState.State = JsonSerializer.Deserialize<TState>(entry.Json, _json) ?? new TState();
+            grainState.ETag = entry.ETag;
+            grainState.RecordExists = true;
+        }
+        else
+        {
+            grainState.State = new TState();
+            grainState.ETag = null;
+            grainState.RecordExists = false;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task WriteStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState)
+        where TState : new()
+    {
+        var json = JsonSerializer.Serialize(grainState.State, _json);
+        var etag = Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var key = (stateName, grainId);
+        while (true)
+        {
+            if (_entries.TryGetValue(key, out var current))
+            {
+                if (current.ETag != grainState.ETag)
+                {
+                    throw Conflict(stateName, grainId, current.ETag, grainState.ETag);
+                }
+
+                if (_entries.TryUpdate(key, new Entry(json, etag), current))
+                {
+                    break;
+                }
+            }
+            else
+            {
+                if (grainState.ETag is not null)
+                {
+                    throw Conflict(stateName, grainId, null, grainState.ETag);
+                }
+
+                if (_entries.TryAdd(key, new Entry(json, etag)))
+                {
+                    break;
+                }
+            }
+        }
+
+        grainState.ETag = etag;
+        grainState.RecordExists = true;
+        return Task.CompletedTask;
+    }
+
+    public Task ClearStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState)
+        where TState : new()
+    {
+        var key = (stateName, grainId);
+        if (_entries.TryGetValue(key, out var current))
+        {
+            if (current.ETag != grainState.ETag)
+            {
+                throw Conflict(stateName, grainId, current.ETag, grainState.ETag);
+            }
+
+            if (!_entries.TryRemove(new KeyValuePair<(string, GrainId), Entry>(key, current)))
+            {
+                throw Conflict(stateName, grainId, null, grainState.ETag);
+            }
+        }
+
+        grainState.State = new TState();
+        grainState.ETag = null;
+        grainState.RecordExists = false;
+        return Task.CompletedTask;
+    }
+
+    private static InconsistentStateException Conflict(string stateName, GrainId grainId, string? stored, string? current) =>
+        new($"State '{stateName}' of {grainId} was changed by another writer (stored ETag {stored ?? "none"}, ours {current ?? "none"}).", stored, current);
+
+    private sealed record Entry(string Json, string ETag);
+}
