@@ -1,0 +1,118 @@
+using System.Collections.Frozen;
+using System.Text.Json;
+
+namespace HallMonitor.Grains;
+
+/// <summary>The configured halls, validated and indexed for look-up.</summary>
+public sealed class HallCatalog
+{
+    private readonly FrozenDictionary<string, Hall> _halls;
+
+    public HallCatalog(HallsFile file)
+    {
+        var errors = HallsFileValidator.Validate(file);
+        if (errors.Count > 0)
+        {
+            throw new HallsConfigurationException(errors);
+        }
+
+        Halls = [.. file.Halls.Select(h => new Hall(h))];
+        _halls = Halls.ToFrozenDictionary(h => h.Id, StringComparer.Ordinal);
+        Auth = file.Auth;
+    }
+
+    public IReadOnlyList<Hall> Halls { get; }
+
+    public AuthDefinition? Auth { get; }
+
+    /// <summary>Reads and validates a hall configuration file.</summary>
+    public static HallCatalog Load(string path)
+    {
+        HallsFile? file;
+        try
+        {
+            using var stream = File.OpenRead(path);
+            file = JsonSerializer.Deserialize<HallsFile>(stream, HallMonitorJson.Options);
+        }
+        catch (JsonException exception)
+        {
+            throw new HallsConfigurationException([$"{path}: not valid JSON for a hall configuration ({exception.Message})"]);
+        }
+        catch (IOException exception)
+        {
+            throw new HallsConfigurationException([$"{path}: cannot be read ({exception.Message})"]);
+        }
+
+        return new HallCatalog(file ?? new HallsFile());
+    }
+
+    public bool TryGetHall(string hallId, out Hall hall) => _halls.TryGetValue(hallId, out hall!);
+
+    /// <summary>The hall, or <see cref="NotFoundException"/>.</summary>
+    public Hall GetHall(string hallId) =>
+        _halls.TryGetValue(hallId, out var hall) ? hall : throw NotFoundException.Hall(hallId);
+}
+
+/// <summary>One configured hall with its matters and windows indexed.</summary>
+public sealed class Hall
+{
+    private readonly FrozenDictionary<string, MatterDefinition> _matters;
+    private readonly FrozenDictionary<string, WindowDefinition> _windows;
+    private readonly FrozenDictionary<string, FrozenSet<string>?> _servedMatters;
+
+    public Hall(HallDefinition definition)
+    {
+        Definition = definition;
+        TimeZone = TimeZoneInfo.FindSystemTimeZoneById(definition.TimeZone);
+        _matters = definition.Matters.ToFrozenDictionary(m => m.Code, StringComparer.Ordinal);
+        _windows = definition.Windows.ToFrozenDictionary(w => w.Id, StringComparer.Ordinal);
+        _servedMatters = definition.Windows.ToFrozenDictionary(
+            w => w.Id,
+            w => ServesAll(w) ? null : w.Matters.ToFrozenSet(StringComparer.Ordinal),
+            StringComparer.Ordinal);
+    }
+
+    public HallDefinition Definition { get; }
+
+    public string Id => Definition.Id;
+
+    public string Name => Definition.Name;
+
+    public TimeZoneInfo TimeZone { get; }
+
+    public IReadOnlyList<MatterDefinition> Matters => Definition.Matters;
+
+    public IReadOnlyList<WindowDefinition> Windows => Definition.Windows;
+
+    public bool TryGetMatter(string code, out MatterDefinition matter) => _matters.TryGetValue(code, out matter!);
+
+    public MatterDefinition GetMatter(string code) =>
+        _matters.TryGetValue(code, out var matter) ? matter : throw NotFoundException.Matter(Id, code);
+
+    public bool TryGetWindow(string windowId, out WindowDefinition window) => _windows.TryGetValue(windowId, out window!);
+
+    public WindowDefinition GetWindow(string windowId) =>
+        _windows.TryGetValue(windowId, out var window) ? window : throw NotFoundException.Window(Id, windowId);
+
+    /// <summary>True when <paramref name="windowId"/> serves <paramref name="matter"/>.</summary>
+    public bool Serves(string windowId, string matter) =>
+        _servedMatters.TryGetValue(windowId, out var served) && (served is null || served.Contains(matter));
+
+    /// <summary>The matters a window serves, or null when it serves all of them.</summary>
+    public IReadOnlySet<string>? ServedMatters(string windowId) => _servedMatters[windowId];
+
+    /// <summary>The hall's local time for an instant.</summary>
+    public DateTimeOffset LocalTime(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, TimeZone);
+
+    /// <summary>The service day (the hall's local calendar day) of an instant.</summary>
+    public DateOnly ServiceDay(DateTimeOffset instant) => DateOnly.FromDateTime(LocalTime(instant).DateTime);
+
+    /// <summary>The instant the given service day begins (local midnight).</summary>
+    public DateTimeOffset StartOf(DateOnly day)
+    {
+        var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
+        return new DateTimeOffset(local, TimeZone.GetUtcOffset(local));
+    }
+
+    internal static bool ServesAll(WindowDefinition window) => window.Matters is ["*"];
+}

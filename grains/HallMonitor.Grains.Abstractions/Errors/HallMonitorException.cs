@@ -1,0 +1,31 @@
+namespace HallMonitor.Grains;
+
+/// <summary>
+/// A request the domain refuses. The web edge maps each kind to one HTTP status; the grain that throws
+/// has changed nothing.
+/// </summary>
+public abstract class HallMonitorException(string message) : Exception(message);
+
+/// <summary>An unknown hall, matter, window or ticket (404).</summary>
+public sealed class NotFoundException(string message) : HallMonitorException(message)
+{
+    public static NotFoundException Hall(string hallId) => new($"There is no hall '{hallId}'.");
+
+    public static NotFoundException Matter(string hallId, string code) => new($"Hall '{hallId}' has no matter '{code}'.");
+
+    public static NotFoundException Window(string hallId, string windowId) => new($"Hall '{hallId}' has no window '{windowId}'.");
+
+    public static NotFoundException Ticket(string hallId, string ticketId) => new($"Hall '{hallId}' has no ticket '{ticketId}'.");
+}
+
+/// <summary>The action does not fit the current state, for example completing at an idle window (409).</summary>
+public sealed class ConflictException(string message) : HallMonitorException(message);
+
+/// <summary>A value the domain cannot accept (400).</summary>
+public sealed class InvalidRequestException(string message) : HallMonitorException(message);
+
+/// <summary>The journal cannot take writes right now (503); nothing was changed.</summary>
+public sealed class JournalUnavailableException(string message, Exception? inner = null) : HallMonitorException(message)
+{
+    public Exception? Cause { get; } = inner;
+}

@@ -1,0 +1,85 @@
+using System.Text.Json.Serialization;
+
+namespace HallMonitor.Grains;
+
+/// <summary>
+/// The whole hall at one journal sequence number: a client applies the events after <see cref="Seq"/> to it.
+/// </summary>
+public sealed record HallSnapshot
+{
+    public required string Hall { get; init; }
+
+    public required string Name { get; init; }
+
+    /// <summary>The last journal event reflected here.</summary>
+    public long Seq { get; init; }
+
+    public DateTimeOffset At { get; init; }
+
+    public DateOnly ServiceDay { get; init; }
+
+    public IReadOnlyList<WindowView> Windows { get; init; } = [];
+
+    public IReadOnlyList<QueueSummary> Queues { get; init; } = [];
+
+    public required HallKpis Kpis { get; init; }
+
+    /// <summary>Open alerts.</summary>
+    public IReadOnlyList<object> Alerts { get; init; } = [];
+}
+
+/// <summary>A matter's queue on the wall.</summary>
+public sealed record QueueSummary
+{
+    public required string Matter { get; init; }
+
+    public required string Name { get; init; }
+
+    public required string Category { get; init; }
+
+    public string Prefix { get; init; } = "";
+
+    public int Waiting { get; init; }
+
+    public int PriorityWaiting { get; init; }
+
+    public double OldestWaitSeconds { get; init; }
+
+    public int WaitTargetSeconds { get; init; }
+}
+
+/// <summary>Today's figures of the hall. Rates are fractions from 0 to 1, or null before there is anything to rate.</summary>
+public sealed record HallKpis
+{
+    public int Issued { get; init; }
+
+    public int Waiting { get; init; }
+
+    public int Completed { get; init; }
+
+    public int NoShow { get; init; }
+
+    public int Cancelled { get; init; }
+
+    public int Transferred { get; init; }
+
+    public int Expired { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public double? AvgWaitSeconds { get; init; }
+
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public double? AvgHandleSeconds { get; init; }
+
+    /// <summary>Share of calls made within the matter's wait target.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public double? ServiceLevel { get; init; }
+
+    /// <summary>Share of ratings that are 4 or 5.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
+    public double? SatisfactionRate { get; init; }
+
+    public int Rated { get; init; }
+
+    public int OpenAlerts { get; init; }
+}

@@ -1,0 +1,43 @@
+using HallMonitor.Runtime;
+
+namespace HallMonitor.Grains;
+
+/// <summary>
+/// A hall (key <c>{hallId}</c>): ticket numbering, the index that dispatches waiting tickets to windows,
+/// the live snapshot (a projection of the journal), the service-day roll-over, and audit reads of the journal.
+/// </summary>
+public interface IHallGrain : IGrainWithStringKey
+{
+    /// <summary>The hall at the latest durable journal event.</summary>
+    Task<HallSnapshot> GetSnapshotAsync();
+
+    /// <summary>Numbers and journals a new ticket (and the transfer it comes from, atomically).</summary>
+    Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer);
+
+    /// <summary>The best waiting ticket for a window: priority first, then the longest wait.</summary>
+    Task<DispatchCandidate?> FindCandidateAsync(string windowId);
+
+    /// <summary>A matter reports the head of its queue after it changed; null when the queue is empty.</summary>
+    Task ReportHeadAsync(string matter, QueueHead? head);
+
+    /// <summary>Delivers committed journal records in sequence order.</summary>
+    Task ApplyCommittedAsync(IReadOnlyList<JournalRecord> records);
+
+    [ReadOnly]
+    Task<JournalPage> ReadJournalAsync(long fromSeq, int limit);
+
+    [ReadOnly]
+    Task<JournalVerification> VerifyJournalAsync();
+
+    /// <summary>Activates the hall (numbering, dispatch and roll-over) and reports its journal position.</summary>
+    Task<long> EnsureActiveAsync();
+}
+
+/// <summary>A newly numbered and journaled ticket, with what the matter needs to estimate its wait.</summary>
+public sealed record IssuedLeg(JournalRecord Issued, JournalRecord? Transferred, int ServingWindows, double AverageHandleSeconds);
+
+/// <summary>The head of a matter's queue: what dispatch orders by.</summary>
+public sealed record QueueHead(string TicketId, bool Priority, DateTimeOffset IssuedAt, long Seq);
+
+/// <summary>A ticket a window may try to take.</summary>
+public sealed record DispatchCandidate(string Matter, string TicketId);

@@ -1,0 +1,130 @@
+namespace HallMonitor.Grains;
+
+/// <summary>
+/// Something that happened in a hall. Every change is one of these, journaled with a sequence number,
+/// time and actor; the grains' state is what the journal's events add up to.
+/// </summary>
+public abstract record HallEvent;
+
+/// <summary>An event about a ticket; the journal indexes it by ticket and matter.</summary>
+public interface ITicketEvent
+{
+    string TicketId { get; }
+
+    string Number { get; }
+
+    string Matter { get; }
+}
+
+/// <summary>An event that happened at a window; the journal indexes it by window.</summary>
+public interface IWindowEvent
+{
+    string? Window { get; }
+}
+
+/// <summary>A visitor took a number (取号), or a transfer opened a new leg.</summary>
+public sealed record TicketIssued(
+    string TicketId,
+    string Number,
+    string Matter,
+    TicketChannel Channel,
+    bool Priority,
+    DateOnly ServiceDay,
+    string? TransferredFrom = null) : HallEvent, ITicketEvent;
+
+/// <summary>A window called the ticket (叫号); <see cref="WaitSeconds"/> is the leg's wait.</summary>
+public sealed record TicketCalled(
+    string TicketId,
+    string Number,
+    string Matter,
+    string Window,
+    string Clerk,
+    double WaitSeconds,
+    bool Priority,
+    DateTimeOffset IssuedAt,
+    TicketChannel Channel) : HallEvent, ITicketEvent, IWindowEvent;
+
+/// <summary>The window called the same ticket again.</summary>
+public sealed record TicketRecalled(
+    string TicketId,
+    string Number,
+    string Matter,
+    string Window,
+    string Clerk,
+    int Recalls) : HallEvent, ITicketEvent, IWindowEvent;
+
+/// <summary>The visitor arrived at the window and the service began.</summary>
+public sealed record ServiceStarted(
+    string TicketId,
+    string Number,
+    string Matter,
+    string Window,
+    string Clerk) : HallEvent, ITicketEvent, IWindowEvent;
+
+/// <summary>The service ended (办结).</summary>
+public sealed record ServiceCompleted(
+    string TicketId,
+    string Number,
+    string Matter,
+    string Window,
+    string Clerk,
+    double HandleSeconds) : HallEvent, ITicketEvent, IWindowEvent;
+
+/// <summary>The called visitor did not come (过号).</summary>
+public sealed record TicketNoShow(
+    string TicketId,
+    string Number,
+    string Matter,
+    string Window,
+    string Clerk) : HallEvent, ITicketEvent, IWindowEvent;
+
+/// <summary>The visitor withdrew a waiting ticket.</summary>
+public sealed record TicketCancelled(
+    string TicketId,
+    string Number,
+    string Matter) : HallEvent, ITicketEvent;
+
+/// <summary>The service ended by sending the visitor on to another matter; <see cref="NewTicketId"/> is the new leg.</summary>
+public sealed record TicketTransferred(
+    string TicketId,
+    string Number,
+    string Matter,
+    string Window,
+    string Clerk,
+    string ToMatter,
+    string NewTicketId,
+    double HandleSeconds) : HallEvent, ITicketEvent, IWindowEvent;
+
+/// <summary>The service day ended before the ticket was finished.</summary>
+public sealed record TicketExpired(
+    string TicketId,
+    string Number,
+    string Matter,
+    string? Window,
+    TicketState FromState,
+    DateOnly ServiceDay) : HallEvent, ITicketEvent, IWindowEvent;
+
+/// <summary>The visitor rated the service (好差评), 1 to 5.</summary>
+public sealed record TicketRated(
+    string TicketId,
+    string Number,
+    string Matter,
+    string? Window,
+    string? Clerk,
+    int Score,
+    string? Comment) : HallEvent, ITicketEvent, IWindowEvent;
+
+/// <summary>A clerk opened the window.</summary>
+public sealed record WindowOpened(string Window, string Clerk) : HallEvent, IWindowEvent;
+
+/// <summary>The clerk paused the window.</summary>
+public sealed record WindowPaused(string Window, string Clerk) : HallEvent, IWindowEvent;
+
+/// <summary>The clerk resumed the window.</summary>
+public sealed record WindowResumed(string Window, string Clerk) : HallEvent, IWindowEvent;
+
+/// <summary>The clerk closed the window.</summary>
+public sealed record WindowClosed(string Window, string Clerk) : HallEvent, IWindowEvent;
+
+/// <summary>An event of a type this version does not know; kept as it was stored.</summary>
+public sealed record UnknownEvent(string Type, string Data) : HallEvent;

@@ -1,0 +1,37 @@
+using HallMonitor.Runtime;
+
+namespace HallMonitor.Grains;
+
+/// <summary>
+/// A matter's queue (key <c>{hall}/{matterCode}</c>): it issues tickets, holds them while they wait, and
+/// hands each to exactly one window.
+/// </summary>
+public interface IMatterGrain : IGrainWithStringKey
+{
+    /// <summary>Takes a number for a visitor; the answer carries people ahead and the estimated wait.</summary>
+    Task<TicketView> IssueAsync(TicketChannel channel, bool priority, string actor);
+
+    /// <summary>Queues the new leg of a ticket transferred from another matter, journaled with the transfer.</summary>
+    Task<TransferOutcome> IssueTransferAsync(TransferSource source);
+
+    /// <summary>Gives the ticket to a window if it is still waiting here; null if another window got it first.</summary>
+    Task<JournalRecord?> TryTakeAsync(string ticketId, string windowId, string clerk);
+
+    /// <summary>Withdraws a waiting ticket.</summary>
+    Task<JournalRecord> CancelAsync(string ticketId, string actor);
+
+    /// <summary>Expires the tickets still waiting from service days before <paramref name="today"/>.</summary>
+    Task<int> ExpireBeforeAsync(DateOnly today);
+
+    [ReadOnly]
+    Task<QueueView> GetQueueAsync();
+}
+
+/// <summary>The ticket a window is sending on, and who sends it.</summary>
+public sealed record TransferSource(string TicketId, string Number, string Matter, bool Priority, string WindowId, string Clerk, DateTimeOffset StartedAt);
+
+/// <summary>The journaled transfer and the new waiting leg.</summary>
+public sealed record TransferOutcome(JournalRecord Transferred, TicketView NewLeg);
+
+/// <summary>A matter's waiting line.</summary>
+public sealed record QueueView(string Matter, int Waiting, int PriorityWaiting, DateTimeOffset? OldestIssuedAt, IReadOnlyList<string> TicketIds);

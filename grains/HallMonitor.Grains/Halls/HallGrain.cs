@@ -1,0 +1,305 @@
+using HallMonitor.Runtime;
+using Microsoft.Extensions.Logging;
+
+namespace HallMonitor.Grains;
+
+/// <summary>
+/// A hall. It numbers tickets, keeps the dispatch index over the matters' queue heads, projects the whole
+/// journal into the live snapshot, serves the journal to auditors and rolls the service day over at local
+/// midnight.
+/// </summary>
+/// <remarks>
+/// Reentrant: a request that waits for the journal to make its event durable lets the others run, so that
+/// many issues share one commit. Every request does its state changes before its first await, and numbers
+/// are reserved synchronously, so interleaving never hands out a number twice.
+/// </remarks>
+[Reentrant]
+public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGrain
+{
+    private readonly HallCatalog _catalog;
+    private readonly HallJournals _journals;
+    private readonly TimeProvider _time;
+    private readonly ILogger<HallGrain> _logger;
+    private readonly Dictionary<string, int> _reserved = new(StringComparer.Ordinal);
+    private DateOnly _reservedDay;
+    private Hall _hall = null!;
+    private HallJournal _journal = null!;
+    private DispatchIndex _dispatch = null!;
+    private IGrainTimer? _rollOver;
+
+    public HallGrain(
+        HallCatalog catalog,
+        HallJournals journals,
+        TimeProvider time,
+        ILogger<HallGrain> logger,
+        [PersistentState("hall")] IPersistentState<HallProjection> projection)
+        : base(projection, logger)
+    {
+        _catalog = catalog;
+        _journals = journals;
+        _time = time;
+        _logger = logger;
+    }
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _hall = _catalog.GetHall(GetPrimaryKeyString());
+        _journal = _journals.Get(_hall.Id);
+        await _journal.ReloadAsync();
+        await RestoreAsync(_journal, after => new JournalQuery { AfterSeq = after, Limit = 5000 }, cancellationToken);
+
+        _dispatch = new DispatchIndex(_hall);
+        foreach (var (matter, line) in State.Waiting)
+        {
+            _dispatch.Update(matter, line.HeadKey());
+        }
+
+        // Roll over now if the silo slept through midnight; it calls other grains, so not inside activation.
+        _rollOver = RegisterGrainTimer(_ => RollOverAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+    }
+
+    public async Task<HallSnapshot> GetSnapshotAsync()
+    {
+        await CatchUpAsync(_journal.DurableSeq);
+        var now = _time.GetUtcNow();
+        var today = _hall.ServiceDay(now);
+        var figures = State.ServiceDay == today ? State.Today : new DayFigures();
+        var queues = _hall.Matters.Select(m =>
+        {
+            var line = State.Waiting.GetValueOrDefault(m.Code);
+            return new QueueSummary
+            {
+                Matter = m.Code,
+                Name = m.Name,
+                Category = m.Category,
+                Prefix = m.Prefix,
+                Waiting = line?.Count ?? 0,
+                PriorityWaiting = line?.PriorityCount ?? 0,
+                OldestWaitSeconds = line?.Oldest is { } oldest ? Seconds(now - oldest.IssuedAt) : 0,
+                WaitTargetSeconds = m.WaitTargetSeconds,
+            };
+        }).ToList();
+
+        return new HallSnapshot
+        {
+            Hall = _hall.Id,
+            Name = _hall.Name,
+            Seq = State.AppliedSeq,
+            At = _hall.LocalTime(now),
+            ServiceDay = today,
+            Windows = [.. _hall.Windows.Select(w => WindowView(w, today))],
+            Queues = queues,
+            Kpis = new HallKpis
+            {
+                Issued = figures.Issued,
+                Waiting = queues.Sum(q => q.Waiting),
+                Completed = figures.Completed,
+                NoShow = figures.NoShow,
+                Cancelled = figures.Cancelled,
+                Transferred = figures.Transferred,
+                Expired = figures.Expired,
+                AvgWaitSeconds = figures.Called > 0 ? Seconds(figures.WaitSecondsSum / figures.Called) : null,
+                AvgHandleSeconds = figures.Completed > 0 ? Seconds(figures.HandleSecondsSum / figures.Completed) : null,
+                ServiceLevel = figures.Called > 0 ? Rate(figures.CalledWithinTarget, figures.Called) : null,
+                SatisfactionRate = figures.Rated > 0 ? Rate(figures.Satisfied, figures.Rated) : null,
+                Rated = figures.Rated,
+                OpenAlerts = 0,
+            },
+        };
+    }
+
+    public async Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer)
+    {
+        var definition = _hall.GetMatter(matter);
+        var now = _time.GetUtcNow();
+        var at = _hall.LocalTime(now);
+        var day = _hall.ServiceDay(now);
+        var number = TicketNumber.Format(definition.Prefix, Reserve(day, definition.Prefix));
+        var ticketId = TicketNumber.TicketId(day, number);
+        var issued = new TicketIssued(ticketId, number, matter, channel, priority, day, transfer?.TicketId);
+        HallEvent[] events = transfer is null
+            ? [issued]
+            : [new TicketTransferred(transfer.TicketId, transfer.Number, transfer.Matter, transfer.WindowId, transfer.Clerk, matter, ticketId, Seconds(now - transfer.StartedAt)), issued];
+
+        IReadOnlyList<JournalRecord> records;
+        try
+        {
+            records = await _journal.AppendAsync(events, at, actor);
+        }
+        catch (JournalUnavailableException)
+        {
+            // Reserved numbers may now have gaps; a new activation numbers on from the durable journal.
+            DeactivateOnIdle();
+            throw;
+        }
+
+        return new IssuedLeg(records[^1], transfer is null ? null : records[0], ServingWindows(matter), AverageHandleSeconds(definition));
+    }
+
+    public Task<DispatchCandidate?> FindCandidateAsync(string windowId) => Task.FromResult(_dispatch.Best(windowId));
+
+    public Task ReportHeadAsync(string matter, QueueHead? head)
+    {
+        _dispatch.Update(matter, head);
+        return Task.CompletedTask;
+    }
+
+    public async Task ApplyCommittedAsync(IReadOnlyList<JournalRecord> records)
+    {
+        foreach (var record in records)
+        {
+            if (record.Seq > State.AppliedSeq + 1)
+            {
+                await CatchUpAsync(record.Seq - 1);
+            }
+
+            if (record.Seq == State.AppliedSeq + 1)
+            {
+                ApplyRecord(record);
+            }
+        }
+    }
+
+    public async Task<JournalPage> ReadJournalAsync(long fromSeq, int limit)
+    {
+        var records = await _journal.ReadAsync(new JournalQuery { AfterSeq = Math.Max(0, fromSeq - 1), Limit = limit });
+        var next = records.Count == limit ? records[^1].Seq + 1 : (long?)null;
+        return new JournalPage([.. records.Select(JournalEntry.From)], next);
+    }
+
+    public async Task<JournalVerification> VerifyJournalAsync()
+    {
+        var verification = await _journal.VerifyAsync();
+        var seen = Math.Max(State.AppliedSeq, _journal.DurableSeq);
+        if (verification.Ok && verification.LastSeq < seen)
+        {
+            // A hash chain cannot show that its tail was cut off; the hall's own position can.
+            return verification with
+            {
+                Ok = false,
+                FirstBadSeq = verification.LastSeq + 1,
+                Problem = $"The journal ends at event {verification.LastSeq}, but the hall has seen event {seen}.",
+            };
+        }
+
+        return verification;
+    }
+
+    public Task<long> EnsureActiveAsync() => Task.FromResult(State.AppliedSeq);
+
+    protected override void Apply(JournalRecord record) => State.Apply(record, _hall);
+
+    /// <summary>Applies the durable events the projection has not seen yet, up to <paramref name="seq"/>.</summary>
+    private async Task CatchUpAsync(long seq)
+    {
+        while (State.AppliedSeq < seq)
+        {
+            var before = State.AppliedSeq;
+            var records = await _journal.ReadAsync(new JournalQuery { AfterSeq = before, Limit = 5000 });
+            foreach (var record in records.TakeWhile(r => r.Seq <= seq))
+            {
+                if (record.Seq == State.AppliedSeq + 1)
+                {
+                    ApplyRecord(record);
+                }
+            }
+
+            if (State.AppliedSeq == before)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Reserves the next number of a prefix for the day; synchronous, so interleaved requests never share one.</summary>
+    private int Reserve(DateOnly day, string prefix)
+    {
+        if (day != _reservedDay)
+        {
+            _reserved.Clear();
+            _reservedDay = day;
+        }
+
+        var durable = State.ServiceDay == day ? State.Numbering.GetValueOrDefault(prefix) : 0;
+        var next = Math.Max(durable, _reserved.GetValueOrDefault(prefix)) + 1;
+        _reserved[prefix] = next;
+        return next;
+    }
+
+    /// <summary>Open windows that serve the matter; if none is open, the windows configured for it.</summary>
+    private int ServingWindows(string matter)
+    {
+        var open = _hall.Windows.Count(w => _hall.Serves(w.Id, matter)
+            && State.Windows.TryGetValue(w.Id, out var slot) && slot.State is WindowState.Idle or WindowState.Calling or WindowState.Serving);
+        return open > 0 ? open : Math.Max(1, _hall.Windows.Count(w => _hall.Serves(w.Id, matter)));
+    }
+
+    /// <summary>Recent handling time of the matter; its handle target until there is a sample.</summary>
+    private double AverageHandleSeconds(MatterDefinition matter) =>
+        State.AverageHandleSeconds(matter.Code) ?? matter.HandleTargetSeconds;
+
+    private WindowView WindowView(WindowDefinition window, DateOnly today)
+    {
+        var slot = State.Windows.GetValueOrDefault(window.Id) ?? new WindowSlot();
+        return new WindowView
+        {
+            WindowId = window.Id,
+            Name = window.Name,
+            Kind = window.Kind,
+            State = slot.State,
+            Clerk = slot.Clerk,
+            Ticket = slot.Ticket,
+            StateSince = slot.StateSince == default ? _hall.StartOf(today) : slot.StateSince,
+            ServedToday = State.ServiceDay == today ? slot.ServedToday : 0,
+        };
+    }
+
+    /// <summary>Expires what is left of earlier service days and arms the timer for the next local midnight.</summary>
+    private async Task RollOverAsync()
+    {
+        var now = _time.GetUtcNow();
+        var today = _hall.ServiceDay(now);
+        try
+        {
+            await CatchUpAsync(_journal.DurableSeq);
+            var stale = State.Waiting.Where(p => p.Value.IssuedBefore(today).Count > 0).Select(p => p.Key).ToList();
+            foreach (var matter in stale)
+            {
+                await GrainFactory.GetMatter(_hall.Id, matter).ExpireBeforeAsync(today);
+            }
+
+            var windows = State.Windows.Where(p => p.Value.Ticket is { } t && TicketNumber.TryParseTicketId(t.TicketId, out var day) && day < today)
+                .Select(p => p.Key).ToList();
+            foreach (var window in windows)
+            {
+                await GrainFactory.GetWindow(_hall.Id, window).ExpireBeforeAsync(today);
+            }
+
+            if (stale.Count + windows.Count > 0)
+            {
+                LogRolledOver(_logger, _hall.Id, today, stale.Count, windows.Count);
+            }
+        }
+        catch (Exception exception) when (exception is JournalUnavailableException or TimeoutException)
+        {
+            LogRollOverFailed(_logger, exception, _hall.Id);
+            _rollOver?.Change(TimeSpan.FromMinutes(1), Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var nextMidnight = _hall.StartOf(today.AddDays(1));
+        _rollOver?.Change(nextMidnight - now, Timeout.InfiniteTimeSpan);
+    }
+
+    private static double Seconds(TimeSpan duration) => Seconds(duration.TotalSeconds);
+
+    private static double Seconds(double seconds) => Math.Round(Math.Max(0, seconds), 1);
+
+    private static double Rate(int part, int whole) => Math.Round((double)part / whole, 4);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Hall {HallId} rolled over to {Today}: expired the leftovers of {Matters} queues and {Windows} windows")]
+    private static partial void LogRolledOver(ILogger logger, string hallId, DateOnly today, int matters, int windows);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Roll-over of hall {HallId} failed; retrying in a minute")]
+    private static partial void LogRollOverFailed(ILogger logger, Exception exception, string hallId);
+}

@@ -1,0 +1,264 @@
+namespace HallMonitor.Grains;
+
+/// <summary>
+/// The hall as its journal tells it, event by event: windows, waiting lines, numbering and today's figures.
+/// It is what the snapshot shows and what numbering and dispatch restart from.
+/// </summary>
+public sealed class HallProjection : JournaledState
+{
+    private const int RecentSamples = 20;
+
+    /// <summary>The service day the figures and numbering belong to.</summary>
+    public DateOnly ServiceDay { get; set; }
+
+    /// <summary>The last number issued per prefix on <see cref="ServiceDay"/>.</summary>
+    public Dictionary<string, int> Numbering { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, WindowSlot> Windows { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, WaitingLine> Waiting { get; set; } = new(StringComparer.Ordinal);
+
+    public DayFigures Today { get; set; } = new();
+
+    /// <summary>The latest handling durations per matter, for wait estimates.</summary>
+    public Dictionary<string, List<double>> RecentHandleSeconds { get; set; } = new(StringComparer.Ordinal);
+
+    public void Apply(JournalRecord record, Hall hall)
+    {
+        var day = hall.ServiceDay(record.At);
+        if (day > ServiceDay)
+        {
+            StartDay(day);
+        }
+
+        switch (record.Event)
+        {
+            case TicketIssued e:
+                if (e.ServiceDay == ServiceDay && TicketNumber.TryParse(e.Number, out var prefix, out var n))
+                {
+                    Numbering[prefix] = Math.Max(Numbering.GetValueOrDefault(prefix), n);
+                }
+
+                Line(e.Matter).Add(new WaitingTicket(e.TicketId, e.Number, e.Matter, e.Priority, record.At, record.Seq, e.ServiceDay, e.Channel));
+                Today.Issued++;
+                break;
+            case TicketCalled e:
+                Line(e.Matter).Remove(e.TicketId);
+                Window(e.Window).Call(e, record.At);
+                Today.Called++;
+                Today.WaitSecondsSum += e.WaitSeconds;
+                if (hall.TryGetMatter(e.Matter, out var matter) && e.WaitSeconds <= matter.WaitTargetSeconds)
+                {
+                    Today.CalledWithinTarget++;
+                }
+
+                break;
+            case TicketRecalled e:
+                Window(e.Window).Recall(e.Recalls);
+                break;
+            case ServiceStarted e:
+                Window(e.Window).Start(record.At);
+                break;
+            case ServiceCompleted e:
+                Window(e.Window).Finish(record.At, served: true);
+                Today.Completed++;
+                Today.HandleSecondsSum += e.HandleSeconds;
+                Remember(e.Matter, e.HandleSeconds);
+                break;
+            case TicketNoShow e:
+                Window(e.Window).Finish(record.At, served: false);
+                Today.NoShow++;
+                break;
+            case TicketCancelled e:
+                Line(e.Matter).Remove(e.TicketId);
+                Today.Cancelled++;
+                break;
+            case TicketTransferred e:
+                Window(e.Window).Finish(record.At, served: false);
+                Today.Transferred++;
+                break;
+            case TicketExpired e:
+                if (e.Window is not null)
+                {
+                    Window(e.Window).Finish(record.At, served: false);
+                }
+                else
+                {
+                    Line(e.Matter).Remove(e.TicketId);
+                }
+
+                if (e.ServiceDay == ServiceDay)
+                {
+                    Today.Expired++;
+                }
+
+                break;
+            case TicketRated e:
+                Today.Rated++;
+                Today.Satisfied += e.Score >= 4 ? 1 : 0;
+                break;
+            case WindowOpened e:
+                Window(e.Window).Open(e.Clerk, record.At);
+                break;
+            case WindowPaused e:
+                Window(e.Window).Move(WindowState.Paused, record.At);
+                break;
+            case WindowResumed e:
+                Window(e.Window).Move(WindowState.Idle, record.At);
+                break;
+            case WindowClosed e:
+                Window(e.Window).Close(record.At);
+                break;
+        }
+    }
+
+    /// <summary>The average of the latest handling durations of a matter, or null before the first.</summary>
+    public double? AverageHandleSeconds(string matter) =>
+        RecentHandleSeconds.TryGetValue(matter, out var samples) && samples.Count > 0 ? samples.Average() : null;
+
+    public WaitingLine Line(string matter)
+    {
+        if (!Waiting.TryGetValue(matter, out var line))
+        {
+            Waiting[matter] = line = new WaitingLine();
+        }
+
+        return line;
+    }
+
+    private WindowSlot Window(string windowId)
+    {
+        if (!Windows.TryGetValue(windowId, out var slot))
+        {
+            Windows[windowId] = slot = new WindowSlot();
+        }
+
+        return slot;
+    }
+
+    private void StartDay(DateOnly day)
+    {
+        ServiceDay = day;
+        Today = new DayFigures();
+        Numbering.Clear();
+        foreach (var slot in Windows.Values)
+        {
+            slot.ServedToday = 0;
+        }
+    }
+
+    private void Remember(string matter, double handleSeconds)
+    {
+        if (!RecentHandleSeconds.TryGetValue(matter, out var samples))
+        {
+            RecentHandleSeconds[matter] = samples = [];
+        }
+
+        samples.Add(handleSeconds);
+        if (samples.Count > RecentSamples)
+        {
+            samples.RemoveAt(0);
+        }
+    }
+}
+
+/// <summary>A window as the hall projection knows it.</summary>
+public sealed class WindowSlot
+{
+    public WindowState State { get; set; } = WindowState.Closed;
+
+    public string? Clerk { get; set; }
+
+    public WindowTicket? Ticket { get; set; }
+
+    public DateTimeOffset StateSince { get; set; }
+
+    public int ServedToday { get; set; }
+
+    public void Open(string clerk, DateTimeOffset at)
+    {
+        Clerk = clerk;
+        Move(WindowState.Idle, at);
+    }
+
+    public void Close(DateTimeOffset at)
+    {
+        Clerk = null;
+        Ticket = null;
+        Move(WindowState.Closed, at);
+    }
+
+    public void Move(WindowState state, DateTimeOffset at)
+    {
+        State = state;
+        StateSince = at;
+    }
+
+    public void Call(TicketCalled called, DateTimeOffset at)
+    {
+        Ticket = new WindowTicket
+        {
+            TicketId = called.TicketId,
+            Number = called.Number,
+            Matter = called.Matter,
+            State = TicketState.Called,
+            Priority = called.Priority,
+            IssuedAt = called.IssuedAt,
+            CalledAt = at,
+        };
+        Move(WindowState.Calling, at);
+    }
+
+    public void Recall(int recalls)
+    {
+        if (Ticket is not null)
+        {
+            Ticket = Ticket with { Recalls = recalls };
+        }
+    }
+
+    public void Start(DateTimeOffset at)
+    {
+        if (Ticket is not null)
+        {
+            Ticket = Ticket with { State = TicketState.Serving, StartedAt = at };
+        }
+
+        Move(WindowState.Serving, at);
+    }
+
+    public void Finish(DateTimeOffset at, bool served)
+    {
+        Ticket = null;
+        ServedToday += served ? 1 : 0;
+        Move(WindowState.Idle, at);
+    }
+}
+
+/// <summary>Running totals of one service day.</summary>
+public sealed class DayFigures
+{
+    public int Issued { get; set; }
+
+    public int Called { get; set; }
+
+    public int CalledWithinTarget { get; set; }
+
+    public double WaitSecondsSum { get; set; }
+
+    public int Completed { get; set; }
+
+    public double HandleSecondsSum { get; set; }
+
+    public int NoShow { get; set; }
+
+    public int Cancelled { get; set; }
+
+    public int Transferred { get; set; }
+
+    public int Expired { get; set; }
+
+    public int Rated { get; set; }
+
+    public int Satisfied { get; set; }
+}

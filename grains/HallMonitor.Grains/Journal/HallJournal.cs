@@ -1,0 +1,219 @@
+using System.Threading.Channels;
+
+namespace HallMonitor.Grains;
+
+/// <summary>
+/// The journal of one hall: gives each event the next sequence number and its hash, hands the records to
+/// the store, and publishes them, in sequence order, once they are durable.
+/// </summary>
+/// <remarks>
+/// Sequencing happens under a lock and the store takes appends in the order they are made, so the store
+/// commits in sequence order while many appends share one commit (group commit). After a failed write the
+/// store's epoch rises; the journal then reloads its tail from the store before sequencing anything else.
+/// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "The semaphore never allocates a wait handle; journals live as long as the silo.")]
+public sealed class HallJournal
+{
+    private readonly IJournalStore _store;
+    private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _reload = new(1, 1);
+    private readonly List<Channel<IReadOnlyList<JournalRecord>>> _subscribers = [];
+    private long _seq;
+    private string _hash = JournalHash.Genesis;
+    private long _epoch = -1;
+    private long _durableSeq;
+
+    public HallJournal(string hallId, IJournalStore store)
+    {
+        HallId = hallId;
+        _store = store;
+    }
+
+    public string HallId { get; }
+
+    /// <summary>The last event known to be durable.</summary>
+    public long DurableSeq => Volatile.Read(ref _durableSeq);
+
+    /// <summary>
+    /// Appends <paramref name="events"/> atomically, all at <paramref name="at"/> by <paramref name="actor"/>,
+    /// and returns their records once durable. Throws <see cref="JournalUnavailableException"/> when the write
+    /// failed; then none of them is stored.
+    /// </summary>
+    public async Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, DateTimeOffset at, string actor)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(events.Count);
+        while (true)
+        {
+            JournalRecord[] records;
+            Task write;
+            lock (_lock)
+            {
+                if (_epoch != _store.Epoch)
+                {
+                    records = [];
+                    write = Task.CompletedTask;
+                }
+                else
+                {
+                    records = Sequence(events, at, actor);
+                    write = _store.AppendAsync(records, _epoch, () => Publish(records));
+                }
+            }
+
+            if (records.Length == 0)
+            {
+                await ReloadAsync();
+                continue;
+            }
+
+            try
+            {
+                await write;
+            }
+            catch (Exception exception) when (exception is not JournalUnavailableException)
+            {
+                throw new JournalUnavailableException($"The journal of hall '{HallId}' could not be written; nothing was changed.", exception);
+            }
+
+            return records;
+        }
+    }
+
+    public Task<IReadOnlyList<JournalRecord>> ReadAsync(JournalQuery query, CancellationToken cancellationToken = default) =>
+        _store.ReadAsync(HallId, query, cancellationToken);
+
+    /// <summary>Reads the whole journal and re-computes every hash and link.</summary>
+    public async Task<JournalVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    {
+        var expectedSeq = 1L;
+        var previous = JournalHash.Genesis;
+        while (true)
+        {
+            var page = await _store.ReadAsync(HallId, new JournalQuery { AfterSeq = expectedSeq - 1, Limit = 5000 }, cancellationToken);
+            foreach (var record in page)
+            {
+                var problem = record.Seq != expectedSeq ? $"expected event {expectedSeq}, found {record.Seq}"
+                    : record.PrevHash != previous ? "its link to the previous event does not match"
+                    : JournalHash.Compute(record) != record.Hash ? "its content does not match its hash"
+                    : null;
+                if (problem is not null)
+                {
+                    return new JournalVerification
+                    {
+                        Ok = false,
+                        Events = expectedSeq - 1,
+                        FirstBadSeq = expectedSeq,
+                        Problem = $"Event {expectedSeq}: {problem}.",
+                        LastSeq = expectedSeq - 1,
+                        LastHash = previous,
+                    };
+                }
+
+                previous = record.Hash;
+                expectedSeq++;
+            }
+
+            if (page.Count < 5000)
+            {
+                return new JournalVerification { Ok = true, Events = expectedSeq - 1, LastSeq = expectedSeq - 1, LastHash = previous };
+            }
+        }
+    }
+
+    /// <summary>Committed records in sequence order, from now on, until the subscription is disposed.</summary>
+    public JournalSubscription Subscribe()
+    {
+        var channel = Channel.CreateUnbounded<IReadOnlyList<JournalRecord>>(new UnboundedChannelOptions { SingleReader = true });
+        lock (_subscribers)
+        {
+            _subscribers.Add(channel);
+        }
+
+        return new JournalSubscription(channel.Reader, () =>
+        {
+            lock (_subscribers)
+            {
+                _subscribers.Remove(channel);
+            }
+
+            channel.Writer.TryComplete();
+        });
+    }
+
+    /// <summary>Loads the tail from the store; done before the first append and after a failed write.</summary>
+    public async Task ReloadAsync()
+    {
+        await _reload.WaitAsync();
+        try
+        {
+            var epoch = _store.Epoch;
+            lock (_lock)
+            {
+                if (_epoch == epoch)
+                {
+                    return;
+                }
+            }
+
+            var tail = await _store.ReadTailAsync(HallId);
+            lock (_lock)
+            {
+                _seq = tail.Seq;
+                _hash = tail.Hash;
+                _epoch = epoch;
+                Volatile.Write(ref _durableSeq, Math.Max(DurableSeq, tail.Seq));
+            }
+        }
+        finally
+        {
+            _reload.Release();
+        }
+    }
+
+    private JournalRecord[] Sequence(IReadOnlyList<HallEvent> events, DateTimeOffset at, string actor)
+    {
+        var records = new JournalRecord[events.Count];
+        for (var i = 0; i < events.Count; i++)
+        {
+            var type = EventCodec.TypeName(events[i]);
+            var data = EventCodec.Encode(events[i]);
+            var seq = _seq + 1;
+            var hash = JournalHash.Compute(_hash, HallId, seq, at, type, actor, data);
+            records[i] = new JournalRecord(HallId, seq, at, type, actor, data, hash, _hash) { Event = events[i] };
+            _seq = seq;
+            _hash = hash;
+        }
+
+        return records;
+    }
+
+    private void Publish(IReadOnlyList<JournalRecord> records)
+    {
+        Volatile.Write(ref _durableSeq, records[^1].Seq);
+        lock (_subscribers)
+        {
+            foreach (var subscriber in _subscribers)
+            {
+                subscriber.Writer.TryWrite(records);
+            }
+        }
+    }
+}
+
+/// <summary>A live feed of a hall's committed journal records.</summary>
+public sealed class JournalSubscription(ChannelReader<IReadOnlyList<JournalRecord>> reader, Action unsubscribe) : IDisposable
+{
+    public ChannelReader<IReadOnlyList<JournalRecord>> Reader { get; } = reader;
+
+    public void Dispose() => unsubscribe();
+}
+
+/// <summary>The journals of all halls, one <see cref="HallJournal"/> per hall.</summary>
+public sealed class HallJournals(IJournalStore store)
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HallJournal> _journals = new(StringComparer.Ordinal);
+
+    public IJournalStore Store => store;
+
+    public HallJournal Get(string hallId) => _journals.GetOrAdd(hallId, id => new HallJournal(id, store));
+}

@@ -1,0 +1,65 @@
+namespace HallMonitor.Grains;
+
+/// <summary>
+/// Durable storage of hall journals. Appends are atomic and applied in the order they are made; a store
+/// that batches them (group commit) still commits in that order.
+/// </summary>
+public interface IJournalStore
+{
+    /// <summary>
+    /// Rises after a failed write. Appends made under an older epoch are refused, so that nothing sequenced
+    /// after a lost write can land and leave a gap in a journal.
+    /// </summary>
+    long Epoch { get; }
+
+    /// <summary>The last stored event of a hall, or seq 0 with the genesis hash.</summary>
+    Task<JournalTail> ReadTailAsync(string hallId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores <paramref name="records"/> durably and atomically. <paramref name="committed"/> runs once they
+    /// are durable, in commit order, before the returned task completes.
+    /// </summary>
+    Task AppendAsync(IReadOnlyList<JournalRecord> records, long epoch, Action committed);
+
+    Task<IReadOnlyList<JournalRecord>> ReadAsync(string hallId, JournalQuery query, CancellationToken cancellationToken = default);
+}
+
+/// <summary>The position a journal continues from.</summary>
+public readonly record struct JournalTail(long Seq, string Hash);
+
+/// <summary>Which events to read: those after <see cref="AfterSeq"/>, optionally of one ticket, window or matter.</summary>
+public sealed record JournalQuery
+{
+    public long AfterSeq { get; init; }
+
+    public int Limit { get; init; } = 1000;
+
+    public string? TicketId { get; init; }
+
+    public string? WindowId { get; init; }
+
+    public string? Matter { get; init; }
+
+    /// <summary>Selects the records the query asks for; stores without indexes filter with it.</summary>
+    public bool Matches(JournalRecord record)
+    {
+        if (record.Seq <= AfterSeq)
+        {
+            return false;
+        }
+
+        var keys = JournalKeys.Of(record.Event);
+        return (TicketId is null || keys.TicketId == TicketId)
+            && (WindowId is null || keys.WindowId == WindowId)
+            && (Matter is null || keys.Matter == Matter);
+    }
+}
+
+/// <summary>The ticket, window and matter an event concerns: the journal's index keys.</summary>
+public readonly record struct JournalKeys(string? TicketId, string? WindowId, string? Matter)
+{
+    public static JournalKeys Of(HallEvent hallEvent) => new(
+        (hallEvent as ITicketEvent)?.TicketId,
+        (hallEvent as IWindowEvent)?.Window,
+        (hallEvent as ITicketEvent)?.Matter);
+}

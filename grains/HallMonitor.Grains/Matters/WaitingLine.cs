@@ -1,0 +1,106 @@
+using System.Text.Json.Serialization;
+
+namespace HallMonitor.Grains;
+
+/// <summary>A ticket waiting to be called.</summary>
+public sealed record WaitingTicket(
+    string TicketId,
+    string Number,
+    string Matter,
+    bool Priority,
+    DateTimeOffset IssuedAt,
+    long Seq,
+    DateOnly ServiceDay,
+    TicketChannel Channel);
+
+/// <summary>
+/// The tickets waiting for one matter: priority tickets first, each line in issue order. Removal by ticket
+/// id is O(1), so cancelling or calling from anywhere in a long line stays cheap.
+/// </summary>
+public sealed class WaitingLine
+{
+    private readonly LinkedList<WaitingTicket> _priority = new();
+    private readonly LinkedList<WaitingTicket> _normal = new();
+    private readonly Dictionary<string, LinkedListNode<WaitingTicket>> _byId = new(StringComparer.Ordinal);
+
+    /// <summary>The waiting tickets in issue order (how the line is checkpointed).</summary>
+    public IReadOnlyList<WaitingTicket> Tickets
+    {
+        get => [.. _priority.Concat(_normal).OrderBy(t => t.Seq)];
+        init
+        {
+            foreach (var ticket in value)
+            {
+                Add(ticket);
+            }
+        }
+    }
+
+    [JsonIgnore]
+    public int Count => _byId.Count;
+
+    [JsonIgnore]
+    public int PriorityCount => _priority.Count;
+
+    /// <summary>The ticket the next call of this matter takes.</summary>
+    [JsonIgnore]
+    public WaitingTicket? Head => (_priority.First ?? _normal.First)?.Value;
+
+    /// <summary>The ticket that has waited longest.</summary>
+    [JsonIgnore]
+    public WaitingTicket? Oldest => (_priority.First?.Value, _normal.First?.Value) switch
+    {
+        (null, var normal) => normal,
+        (var priority, null) => priority,
+        var (priority, normal) => priority!.Seq < normal!.Seq ? priority : normal,
+    };
+
+    public bool Contains(string ticketId) => _byId.ContainsKey(ticketId);
+
+    public WaitingTicket? Find(string ticketId) => _byId.TryGetValue(ticketId, out var node) ? node.Value : null;
+
+    public void Add(WaitingTicket ticket)
+    {
+        if (_byId.ContainsKey(ticket.TicketId))
+        {
+            return;
+        }
+
+        var line = ticket.Priority ? _priority : _normal;
+        _byId[ticket.TicketId] = line.AddLast(ticket);
+    }
+
+    public WaitingTicket? Remove(string ticketId)
+    {
+        if (!_byId.Remove(ticketId, out var node))
+        {
+            return null;
+        }
+
+        node.List!.Remove(node);
+        return node.Value;
+    }
+
+    /// <summary>How many tickets would be called before this one.</summary>
+    public int Ahead(string ticketId)
+    {
+        if (!_byId.TryGetValue(ticketId, out var node))
+        {
+            return 0;
+        }
+
+        var ahead = node.Value.Priority ? 0 : _priority.Count;
+        for (var previous = node.Previous; previous is not null; previous = previous.Previous)
+        {
+            ahead++;
+        }
+
+        return ahead;
+    }
+
+    /// <summary>Tickets issued on service days before <paramref name="day"/>.</summary>
+    public IReadOnlyList<WaitingTicket> IssuedBefore(DateOnly day) =>
+        [.. _priority.Concat(_normal).Where(t => t.ServiceDay < day).OrderBy(t => t.Seq)];
+
+    public QueueHead? HeadKey() => Head is { } head ? new QueueHead(head.TicketId, head.Priority, head.IssuedAt, head.Seq) : null;
+}

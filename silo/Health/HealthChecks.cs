@@ -1,0 +1,43 @@
+using HallMonitor.Grains;
+using HallMonitor.Runtime;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace HallMonitor.Silo;
+
+/// <summary>Ready when the journal store answers a read.</summary>
+public sealed class StorageHealthCheck(IJournalStore store, HallCatalog catalog) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var tail = await store.ReadTailAsync(catalog.Halls[0].Id, cancellationToken);
+            return HealthCheckResult.Healthy($"Journal of '{catalog.Halls[0].Id}' at event {tail.Seq}.");
+        }
+        catch (Exception exception)
+        {
+            return HealthCheckResult.Unhealthy("The journal store does not answer.", exception);
+        }
+    }
+}
+
+/// <summary>Ready when every hall grain answers.</summary>
+public sealed class GrainsHealthCheck(IGrainFactory grains, HallCatalog catalog) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            foreach (var hall in catalog.Halls)
+            {
+                await grains.GetHall(hall.Id).EnsureActiveAsync().WaitAsync(TimeSpan.FromSeconds(5), cancellationToken);
+            }
+
+            return HealthCheckResult.Healthy($"{catalog.Halls.Count} halls active.");
+        }
+        catch (Exception exception)
+        {
+            return HealthCheckResult.Unhealthy("The hall grains do not answer.", exception);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using HallMonitor.Grains;
+using HallMonitor.Runtime;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HallMonitor.Silo;
+
+/// <summary>
+/// Activates every configured hall at start-up and streams each hall's committed journal records, in
+/// sequence order, into its hall grain's projection. Runs beside the grains, never inside a grain's turn.
+/// </summary>
+public sealed partial class HallProjectionFeed(
+    HallCatalog catalog,
+    HallJournals journals,
+    IGrainFactory grains,
+    ILogger<HallProjectionFeed> logger) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(catalog.Halls.Select(hall => FeedAsync(hall.Id, stoppingToken)));
+
+    private async Task FeedAsync(string hallId, CancellationToken stoppingToken)
+    {
+        // Subscribe first: what commits before the hall activates is read by its catch-up, what commits
+        // after arrives here, and the overlap is skipped by sequence number.
+        using var subscription = journals.Get(hallId).Subscribe();
+        var hall = grains.GetHall(hallId);
+        try
+        {
+            await hall.EnsureActiveAsync();
+            var pending = new List<JournalRecord>();
+            while (await subscription.Reader.WaitToReadAsync(stoppingToken))
+            {
+                pending.Clear();
+                while (pending.Count < 10_000 && subscription.Reader.TryRead(out var records))
+                {
+                    pending.AddRange(records);
+                }
+
+                try
+                {
+                    await hall.ApplyCommittedAsync([.. pending]);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    // The projection fills any gap from the journal on its next delivery or snapshot.
+                    LogFeedFailed(logger, exception, hallId);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feeding the projection of hall {HallId} failed")]
+    private static partial void LogFeedFailed(ILogger logger, Exception exception, string hallId);
+}

@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Threading.Channels;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace HallMonitor.Silo;
+
+/// <summary>
+/// The embedded database: one SQLite file in WAL mode holding the hall journals and the grain checkpoints.
+/// </summary>
+/// <remarks>
+/// All writes go through one connection and one queue. The writer takes everything queued, runs it in
+/// one transaction and commits once, so a single fsync acknowledges many commands (group commit). Writes
+/// commit in the order they were queued. When a transaction fails, the epoch rises and journal appends
+/// queued under the old epoch are refused, so that no journal can continue past a lost write.
+/// Reads use their own pooled connections and see every committed write.
+/// </remarks>
+public sealed partial class SqliteStore : IAsyncDisposable
+{
+    private const int MaxBatch = 2048;
+    private readonly Channel<SqliteWrite> _queue = Channel.CreateUnbounded<SqliteWrite>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly string _readConnectionString;
+    private readonly SqliteConnection _writer;
+    private readonly WriterCommands _commands;
+    private readonly Task _writerLoop;
+    private readonly ILogger _logger;
+    private long _epoch;
+
+    public SqliteStore(string path, string synchronous, ILogger<SqliteStore> logger)
+    {
+        _logger = logger;
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        var builder = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadWriteCreate, Pooling = false };
+        _writer = new SqliteConnection(builder.ToString());
+        _writer.Open();
+        Execute(_writer, $"""
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = {(synchronous.Equals("normal", StringComparison.OrdinalIgnoreCase) ? "NORMAL" : "FULL")};
+            PRAGMA busy_timeout = 5000;
+            PRAGMA foreign_keys = OFF;
+            CREATE TABLE IF NOT EXISTS journal (
+                hall TEXT NOT NULL,
+                seq INTEGER NOT NULL,
+                at TEXT NOT NULL,
+                at_ms INTEGER NOT NULL,
+                type TEXT NOT NULL,
+                actor TEXT NOT NULL,
+                ticket_id TEXT,
+                window_id TEXT,
+                matter_code TEXT,
+                data TEXT NOT NULL,
+                hash TEXT NOT NULL,
+                prev_hash TEXT NOT NULL,
+                PRIMARY KEY (hall, seq)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS journal_by_ticket ON journal (hall, ticket_id, seq) WHERE ticket_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS journal_by_window ON journal (hall, window_id, seq) WHERE window_id IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS journal_by_matter ON journal (hall, matter_code, seq) WHERE matter_code IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS grain_state (
+                state_name TEXT NOT NULL,
+                grain_id TEXT NOT NULL,
+                etag TEXT NOT NULL,
+                data TEXT NOT NULL,
+                updated_at TEXT NOT NULL,
+                PRIMARY KEY (state_name, grain_id)
+            ) WITHOUT ROWID;
+            """);
+        _commands = new WriterCommands(_writer);
+        _readConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
+        _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Rises after every failed transaction.</summary>
+    public long Epoch => Volatile.Read(ref _epoch);
+
+    /// <summary>Commits so far (each one fsync), for measurements.</summary>
+    public long Commits { get; private set; }
+
+    /// <summary>Queues a write; it completes when its transaction has committed.</summary>
+    internal Task Enqueue(SqliteWrite write)
+    {
+        if (!_queue.Writer.TryWrite(write))
+        {
+            return Task.FromException(new ObjectDisposedException(nameof(SqliteStore)));
+        }
+
+        return write.Completion;
+    }
+
+    /// <summary>A pooled read-only connection, open.</summary>
+    internal SqliteConnection OpenRead()
+    {
+        var connection = new SqliteConnection(_readConnectionString);
+        connection.Open();
+        return connection;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        await _writerLoop;
+        _commands.Dispose();
+        _writer.Dispose();
+        SqliteConnection.ClearAllPools();
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new List<SqliteWrite>(MaxBatch);
+        var reader = _queue.Reader;
+        while (await reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxBatch && reader.TryRead(out var write))
+            {
+                batch.Add(write);
+            }
+
+            Commit(batch);
+        }
+    }
+
+    private void Commit(List<SqliteWrite> batch)
+    {
+        var epoch = Epoch;
+        try
+        {
+            using (var transaction = _writer.BeginTransaction(deferred: false))
+            {
+                foreach (var write in batch)
+                {
+                    write.Execute(_commands, transaction, epoch);
+                }
+
+                transaction.Commit();
+            }
+
+            Commits++;
+        }
+        catch (Exception exception)
+        {
+            Interlocked.Increment(ref _epoch);
+            LogCommitFailed(_logger, exception, batch.Count);
+            foreach (var write in batch)
+            {
+                write.Fail(exception);
+            }
+
+            return;
+        }
+
+        foreach (var write in batch)
+        {
+            write.Complete();
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    internal static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "A transaction of {Count} writes failed; none of them is stored")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
+}
+
+/// <summary>One queued write: runs inside the writer's transaction and completes after the commit.</summary>
+internal abstract class SqliteWrite
+{
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private Exception? _refused;
+
+    public Task Completion => _completion.Task;
+
+    /// <summary>Runs the write. Throwing aborts the whole transaction; <see cref="Refuse"/> fails only this write.</summary>
+    public abstract void Execute(WriterCommands commands, SqliteTransaction transaction, long epoch);
+
+    /// <summary>Runs once committed, before the caller hears of it.</summary>
+    protected virtual void OnCommitted()
+    {
+    }
+
+    protected void Refuse(Exception reason) => _refused = reason;
+
+    public void Complete()
+    {
+        if (_refused is not null)
+        {
+            _completion.TrySetException(_refused);
+            return;
+        }
+
+        OnCommitted();
+        _completion.TrySetResult();
+    }
+
+    public void Fail(Exception exception) => _completion.TrySetException(_refused ?? exception);
+}
+
+/// <summary>The writer connection's commands, prepared once and reused with new parameter values.</summary>
+internal sealed class WriterCommands(SqliteConnection connection) : IDisposable
+{
+    private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+
+    public SqliteCommand Get(string sql, SqliteTransaction transaction, params ReadOnlySpan<(string Name, object? Value)> parameters)
+    {
+        if (!_commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            _commands[sql] = command;
+        }
+
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        foreach (var (name, value) in parameters)
+        {
+            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        }
+
+        return command;
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _commands.Values)
+        {
+            command.Dispose();
+        }
+    }
+}

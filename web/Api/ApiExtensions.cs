@@ -1,0 +1,76 @@
+using System.Text.Json.Serialization;
+using HallMonitor.Grains;
+using HallMonitor.Silo;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+
+namespace HallMonitor.Web;
+
+/// <summary>The API's shared plumbing: JSON shape, request limits, errors, health.</summary>
+public static partial class ApiExtensions
+{
+    /// <summary>Bodies of API requests are small; anything bigger is refused with 413.</summary>
+    public const long MaxRequestBodyBytes = 16 * 1024;
+
+    public static IHostApplicationBuilder AddHallMonitorApi(this IHostApplicationBuilder builder)
+    {
+        builder.Services.ConfigureHttpJsonOptions(options =>
+        {
+            HallMonitorJson.Configure(options.SerializerOptions);
+            options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        });
+        builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
+            options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+            context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
+            {
+                StatusCodes.Status404NotFound => "There is nothing at this address.",
+                StatusCodes.Status405MethodNotAllowed => $"{context.HttpContext.Request.Method} is not allowed here.",
+                StatusCodes.Status413PayloadTooLarge => $"The request body is larger than {MaxRequestBodyBytes} bytes.",
+                StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+                _ => null,
+            });
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+        return builder;
+    }
+
+    public static WebApplication UseHallMonitorErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+
+    /// <summary><c>/healthz</c>: the process is up. <c>/readyz</c>: storage and grains answer.</summary>
+    public static WebApplication MapHealthEndpoints(this WebApplication app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
+    }
+
+    /// <summary>Says where the data lives and that the server runs open, once it listens.</summary>
+    public static WebApplication LogStartup(this WebApplication app)
+    {
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("HallMonitor");
+            var options = app.Services.GetRequiredService<IOptions<HallMonitorOptions>>().Value;
+            var catalog = app.Services.GetRequiredService<HallCatalog>();
+            var store = app.Services.GetService<SqliteStore>();
+            LogHalls(logger, string.Join(", ", catalog.Halls.Select(h => $"{h.Id} ({h.Name})")), options.Storage, store?.Path ?? "memory");
+            if (catalog.Auth is null)
+            {
+                LogOpen(logger);
+            }
+        });
+        return app;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving halls {Halls}; storage {Storage} at {Path}")]
+    private static partial void LogHalls(ILogger logger, string halls, string storage, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "No auth section in the halls file: the API runs open (demo mode); anyone who can reach it can operate every hall")]
+    private static partial void LogOpen(ILogger logger);
+}

@@ -1,0 +1,22 @@
+using HallMonitor.Silo;
+using HallMonitor.Web;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddHallMonitorSilo();
+builder.AddHallMonitorApi();
+
+var app = builder.Build();
+
+app.UseHallMonitorErrors();
+app.MapHealthEndpoints();
+app.MapHallApi();
+app.MapTicketApi();
+app.MapWindowApi();
+app.MapJournalApi();
+app.LogStartup();
+
+app.Run();
+
+/// <summary>The web application; public so integration tests can host it.</summary>
+public partial class Program;
