@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the whole HallMonitor test suite on a fresh machine: installs what the tests need and is missing
+# (Debian and npm packages), then runs every test project with `dotnet test`.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+apt_packages=()
+missing=()
+for package in "${apt_packages[@]}"; do
+  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "Installing Debian packages: ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -eq 0 ] || sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+dotnet build HallMonitor.sln -nologo -clp:ErrorsOnly
+dotnet test HallMonitor.sln --no-build -nologo --logger "console;verbosity=minimal"
