@@ -39,6 +39,11 @@ public static partial class ApiExtensions
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+
+        // Kestrel enforces the limit while reading; a declared length over it is refused before reading at all.
+        app.Use((context, next) => context.Request.ContentLength > MaxRequestBodyBytes
+            ? throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge)
+            : next(context));
         return app;
     }
 

@@ -14,8 +14,15 @@ public interface IHallGrain : IGrainWithStringKey
     /// <summary>Numbers and journals a new ticket (and the transfer it comes from, atomically).</summary>
     Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer);
 
-    /// <summary>The best waiting ticket for a window: priority first, then the longest wait.</summary>
-    Task<DispatchCandidate?> FindCandidateAsync(string windowId);
+    /// <summary>
+    /// Claims the best waiting ticket for a window: priority first, then the longest wait. While a claim on
+    /// a matter is out, a window whose best ticket is in that matter waits for the claim to be released and
+    /// looks again, so concurrent windows never race for the same ticket. Null when nothing it serves waits.
+    /// </summary>
+    Task<DispatchCandidate?> ClaimNextAsync(string windowId);
+
+    /// <summary>Releases the claim on a matter once the window's take has finished, taken or not.</summary>
+    Task ReleaseClaimAsync(string matter);
 
     /// <summary>A matter reports the head of its queue after it changed; null when the queue is empty.</summary>
     Task ReportHeadAsync(string matter, QueueHead? head);

@@ -20,7 +20,9 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     private readonly HallJournals _journals;
     private readonly TimeProvider _time;
     private readonly ILogger<HallGrain> _logger;
+    private static readonly TimeSpan ClaimLifetime = TimeSpan.FromSeconds(30);
     private readonly Dictionary<string, int> _reserved = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Claim> _claims = new(StringComparer.Ordinal);
     private DateOnly _reservedDay;
     private Hall _hall = null!;
     private HallJournal _journal = null!;
@@ -136,7 +138,37 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         return new IssuedLeg(records[^1], transfer is null ? null : records[0], ServingWindows(matter), AverageHandleSeconds(definition));
     }
 
-    public Task<DispatchCandidate?> FindCandidateAsync(string windowId) => Task.FromResult(_dispatch.Best(windowId));
+    public async Task<DispatchCandidate?> ClaimNextAsync(string windowId)
+    {
+        while (true)
+        {
+            if (_dispatch.Best(windowId) is not { } candidate)
+            {
+                return null;
+            }
+
+            var now = _time.GetUtcNow();
+            if (!_claims.TryGetValue(candidate.Matter, out var claim) || now - claim.Since > ClaimLifetime)
+            {
+                // A claim older than a call timeout belongs to a window that never came back; it is void.
+                claim?.Released.TrySetResult();
+                _claims[candidate.Matter] = new Claim(now);
+                return candidate;
+            }
+
+            await claim.Released.Task;
+        }
+    }
+
+    public Task ReleaseClaimAsync(string matter)
+    {
+        if (_claims.Remove(matter, out var claim))
+        {
+            claim.Released.TrySetResult();
+        }
+
+        return Task.CompletedTask;
+    }
 
     public Task ReportHeadAsync(string matter, QueueHead? head)
     {
@@ -292,6 +324,12 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     }
 
     private static double Seconds(TimeSpan duration) => Seconds(duration.TotalSeconds);
+
+    /// <summary>A window is taking the head of a matter; others wanting that matter wait for its release.</summary>
+    private sealed record Claim(DateTimeOffset Since)
+    {
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 
     private static double Seconds(double seconds) => Math.Round(Math.Max(0, seconds), 1);
 

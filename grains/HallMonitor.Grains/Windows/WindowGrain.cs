@@ -114,13 +114,22 @@ public sealed class WindowGrain : JournaledGrain<WindowRecord>, IWindowGrain
         var hall = GrainFactory.GetHall(_hall.Id);
         for (var attempt = 0; attempt < DispatchAttempts; attempt++)
         {
-            if (await hall.FindCandidateAsync(_window.Id) is not { } candidate)
+            if (await hall.ClaimNextAsync(_window.Id) is not { } candidate)
             {
                 return null;
             }
 
-            // Another window may take the same ticket first; the matter refuses the loser, which asks again.
-            var taken = await GrainFactory.GetMatter(_hall.Id, candidate.Matter).TryTakeAsync(candidate.TicketId, _window.Id, State.Clerk!);
+            JournalRecord? taken;
+            try
+            {
+                taken = await GrainFactory.GetMatter(_hall.Id, candidate.Matter).TryTakeAsync(candidate.TicketId, _window.Id, State.Clerk!);
+            }
+            finally
+            {
+                await hall.ReleaseClaimAsync(candidate.Matter);
+            }
+
+            // Null only when the hall's index was behind the queue; the matter has corrected it, so look again.
             if (taken is not null)
             {
                 ApplyRecord(taken);
@@ -128,7 +137,7 @@ public sealed class WindowGrain : JournaledGrain<WindowRecord>, IWindowGrain
             }
         }
 
-        throw new ConflictException("Other windows kept taking the waiting tickets first; call again.");
+        throw new ConflictException("The dispatch index kept disagreeing with the queues; call again.");
     }
 
     public async Task<TicketView> RecallAsync()
