@@ -134,9 +134,12 @@ public sealed class HallFixture : IAsyncDisposable
         return await StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow()), Journal, Storage);
     }
 
-    /// <summary>Abandons this silo without stopping it, as a killed process would, and starts a new one on the same stores.</summary>
-    public Task<HallFixture> CrashAsync() =>
-        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow()), Journal, Storage);
+    /// <summary>
+    /// Abandons this silo without stopping it, as a killed process would, and starts a new one on the same
+    /// stores, <paramref name="downtime"/> later.
+    /// </summary>
+    public Task<HallFixture> CrashAsync(TimeSpan? downtime = null) =>
+        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow() + (downtime ?? TimeSpan.Zero)), Journal, Storage);
 
     private HallsFile Halls() => JsonSerializer.Deserialize<HallsFile>(File.ReadAllText(_hallsFile), HallMonitor.Grains.HallMonitorJson.Options)!;
 

@@ -80,6 +80,18 @@ public sealed class LifecycleTests
     }
 
     [Fact]
+    public async Task ReentrantGrainAskedToDeactivate_StillServesTheCallBackItsRequestWaitsFor()
+    {
+        await using var test = new TestRuntime();
+        var grain = test.Grain<IReentrantGrain>("r");
+
+        var answer = await grain.DeactivateAwaitingACallBackAsync("relay").WaitAsync(TimeSpan.FromSeconds(10));
+        await Eventually.TrueAsync(() => test.Runtime.ActivationCount == 1, "the reentrant grain deactivates afterwards");
+
+        Assert.Equal("back", answer);
+    }
+
+    [Fact]
     public async Task StopAsync_DeactivatesEveryGrain()
     {
         var test = new TestRuntime();

@@ -177,6 +177,8 @@ public sealed class GateGrain(EventLog log) : Grain, IGateGrain
 public interface IRelayGrain : IGrainWithStringKey
 {
     Task<string> RelayAsync(string gateKey, bool interleaving);
+
+    Task<string> EchoThroughAsync(string reentrantKey, string text);
 }
 
 public sealed class RelayGrain : Grain, IRelayGrain
@@ -186,6 +188,9 @@ public sealed class RelayGrain : Grain, IRelayGrain
         var gate = GrainFactory.GetGrain<IGateGrain>(gateKey);
         return interleaving ? gate.PingAsync() : gate.GetInstanceAsync().ContinueWith(t => t.Result.ToString(), TaskScheduler.Default);
     }
+
+    public Task<string> EchoThroughAsync(string reentrantKey, string text) =>
+        GrainFactory.GetGrain<IReentrantGrain>(reentrantKey).EchoAsync(text);
 }
 
 [Reentrant]
@@ -197,11 +202,24 @@ public sealed class ReentrantGrain(EventLog log) : Grain, IReentrantGrain
         await gate;
         log.Add($"{name}:end");
     }
+
+    public Task<string> EchoAsync(string text) => Task.FromResult(text);
+
+    public async Task<string> DeactivateAwaitingACallBackAsync(string relayKey)
+    {
+        DeactivateOnIdle();
+        return await GrainFactory.GetGrain<IRelayGrain>(relayKey).EchoThroughAsync(GetPrimaryKeyString(), "back");
+    }
 }
 
 public interface IReentrantGrain : IGrainWithStringKey
 {
     Task HoldAsync(string name, Task gate);
+
+    Task<string> EchoAsync(string text);
+
+    /// <summary>Asks for deactivation, then waits for a call that comes back into this grain.</summary>
+    Task<string> DeactivateAwaitingACallBackAsync(string relayKey);
 }
 
 public sealed class ProfileState

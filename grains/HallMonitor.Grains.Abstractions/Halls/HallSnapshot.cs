@@ -24,9 +24,21 @@ public sealed record HallSnapshot
 
     public required HallKpis Kpis { get; init; }
 
-    /// <summary>Open alerts.</summary>
-    public IReadOnlyList<object> Alerts { get; init; } = [];
+    /// <summary>Open alerts, the most recent first.</summary>
+    public IReadOnlyList<AlertView> Alerts { get; init; } = [];
+
+    /// <summary>Tickets issued and services completed per hour of the service day (peak hours).</summary>
+    public IReadOnlyList<HourFigures> Hourly { get; init; } = [];
+
+    /// <summary>The matters with the most tickets today (hot matters).</summary>
+    public IReadOnlyList<HotMatter> HotMatters { get; init; } = [];
 }
+
+/// <summary>One hour of the service day.</summary>
+public sealed record HourFigures(int Hour, int Issued, int Completed);
+
+/// <summary>A matter and how many tickets it drew today.</summary>
+public sealed record HotMatter(string Matter, string Name, string Category, int Issued, int Waiting);
 
 /// <summary>A matter's queue on the wall.</summary>
 public sealed record QueueSummary
@@ -82,4 +94,6 @@ public sealed record HallKpis
     public int Rated { get; init; }
 
     public int OpenAlerts { get; init; }
+
+    public int AlertsRaised { get; init; }
 }

@@ -30,6 +30,12 @@ public interface IHallGrain : IGrainWithStringKey
     /// <summary>Delivers committed journal records in sequence order.</summary>
     Task ApplyCommittedAsync(IReadOnlyList<JournalRecord> records);
 
+    /// <summary>Open alerts, or all of today's with <paramref name="includeResolved"/>; the most recent first.</summary>
+    Task<IReadOnlyList<AlertView>> GetAlertsAsync(bool includeResolved);
+
+    /// <summary>Acknowledges an open alert on behalf of <paramref name="by"/>.</summary>
+    Task<AlertView> AcknowledgeAlertAsync(string alertId, string by);
+
     [ReadOnly]
     Task<JournalPage> ReadJournalAsync(long fromSeq, int limit);
 

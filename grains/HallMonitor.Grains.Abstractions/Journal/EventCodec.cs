@@ -22,6 +22,10 @@ public static class EventCodec
         ["windowPaused"] = typeof(WindowPaused),
         ["windowResumed"] = typeof(WindowResumed),
         ["windowClosed"] = typeof(WindowClosed),
+        ["alertRaised"] = typeof(AlertRaised),
+        ["alertEscalated"] = typeof(AlertEscalated),
+        ["alertAcknowledged"] = typeof(AlertAcknowledged),
+        ["alertResolved"] = typeof(AlertResolved),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<Type, string> NamesByType =

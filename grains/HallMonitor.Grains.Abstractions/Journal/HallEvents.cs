@@ -126,5 +126,23 @@ public sealed record WindowResumed(string Window, string Clerk) : HallEvent, IWi
 /// <summary>The clerk closed the window.</summary>
 public sealed record WindowClosed(string Window, string Clerk) : HallEvent, IWindowEvent;
 
+/// <summary>An event about an alert; it carries the whole alert as it stands after the change.</summary>
+public interface IAlertEvent
+{
+    AlertView Alert { get; }
+}
+
+/// <summary>An overtime alert was raised (yellow, or red straight away when its moment passed unnoticed).</summary>
+public sealed record AlertRaised(AlertView Alert) : HallEvent, IAlertEvent;
+
+/// <summary>An alert went from warning to overtime.</summary>
+public sealed record AlertEscalated(AlertView Alert) : HallEvent, IAlertEvent;
+
+/// <summary>A supervisor or clerk acknowledged an alert.</summary>
+public sealed record AlertAcknowledged(AlertView Alert) : HallEvent, IAlertEvent;
+
+/// <summary>The cause of an alert ended.</summary>
+public sealed record AlertResolved(AlertView Alert) : HallEvent, IAlertEvent;
+
 /// <summary>An event of a type this version does not know; kept as it was stored.</summary>
 public sealed record UnknownEvent(string Type, string Data) : HallEvent;

@@ -25,6 +25,12 @@ public interface IMatterGrain : IGrainWithStringKey
 
     [ReadOnly]
     Task<QueueView> GetQueueAsync();
+
+    /// <summary>Acknowledges one of this matter's open alerts (a ticket's wait, or the backlog).</summary>
+    Task<AlertView> AcknowledgeAlertAsync(string alertId, string by);
+
+    /// <summary>Activates the matter so that its alert clocks run.</summary>
+    Task WakeAsync();
 }
 
 /// <summary>The ticket a window is sending on, and who sends it.</summary>

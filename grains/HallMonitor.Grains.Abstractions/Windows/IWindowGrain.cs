@@ -36,4 +36,10 @@ public interface IWindowGrain : IGrainWithStringKey
 
     /// <summary>Expires the ticket at the window if it belongs to a service day before <paramref name="today"/>.</summary>
     Task<bool> ExpireBeforeAsync(DateOnly today);
+
+    /// <summary>Acknowledges the window's open handle alert.</summary>
+    Task<AlertView> AcknowledgeAlertAsync(string alertId, string by);
+
+    /// <summary>Activates the window so that its alert clock runs.</summary>
+    Task WakeAsync();
 }

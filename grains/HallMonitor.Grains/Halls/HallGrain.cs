@@ -105,9 +105,46 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
                 ServiceLevel = figures.Called > 0 ? Rate(figures.CalledWithinTarget, figures.Called) : null,
                 SatisfactionRate = figures.Rated > 0 ? Rate(figures.Satisfied, figures.Rated) : null,
                 Rated = figures.Rated,
-                OpenAlerts = 0,
+                OpenAlerts = State.Alerts.Values.Count(a => a.State == AlertState.Open),
+                AlertsRaised = figures.AlertsRaised,
             },
+            Alerts = [.. State.Alerts.Values.Where(a => a.State == AlertState.Open).OrderByDescending(a => a.EscalatedAt ?? a.RaisedAt)],
+            Hourly = [.. Enumerable.Range(0, 24).Select(h => new HourFigures(h, figures.IssuedByHour[h], figures.CompletedByHour[h]))],
+            HotMatters = [.. figures.IssuedByMatter
+                .OrderByDescending(p => p.Value)
+                .ThenBy(p => p.Key, StringComparer.Ordinal)
+                .Take(10)
+                .Select(p => _hall.TryGetMatter(p.Key, out var m)
+                    ? new HotMatter(m.Code, m.Name, m.Category, p.Value, queues.First(q => q.Matter == m.Code).Waiting)
+                    : new HotMatter(p.Key, p.Key, "", p.Value, 0))],
         };
+    }
+
+    public async Task<IReadOnlyList<AlertView>> GetAlertsAsync(bool includeResolved)
+    {
+        await CatchUpAsync(_journal.DurableSeq);
+        return [.. State.Alerts.Values
+            .Where(a => includeResolved || a.State == AlertState.Open)
+            .OrderByDescending(a => a.EscalatedAt ?? a.RaisedAt)];
+    }
+
+    public async Task<AlertView> AcknowledgeAlertAsync(string alertId, string by)
+    {
+        await CatchUpAsync(_journal.DurableSeq);
+        if (!State.Alerts.TryGetValue(alertId, out var alert))
+        {
+            throw new NotFoundException($"Hall '{_hall.Id}' has no alert '{alertId}' today.");
+        }
+
+        if (alert.State == AlertState.Resolved)
+        {
+            throw new ConflictException($"Alert {alertId} was resolved at {alert.ResolvedAt:HH:mm:ss} ({alert.Resolution}); there is nothing to acknowledge.");
+        }
+
+        // The grain that raised the alert decides, so that acknowledging never races with resolving.
+        return alert.Kind == AlertKind.HandleOvertime
+            ? await GrainFactory.GetWindow(_hall.Id, alert.Window!).AcknowledgeAlertAsync(alertId, by)
+            : await GrainFactory.GetMatter(_hall.Id, alert.Matter).AcknowledgeAlertAsync(alertId, by);
     }
 
     public async Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer)
@@ -311,6 +348,8 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             {
                 LogRolledOver(_logger, _hall.Id, today, stale.Count, windows.Count);
             }
+
+            await WakeClocksAsync();
         }
         catch (Exception exception) when (exception is JournalUnavailableException or TimeoutException)
         {
@@ -321,6 +360,22 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
         var nextMidnight = _hall.StartOf(today.AddDays(1));
         _rollOver?.Change(nextMidnight - now, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>
+    /// Activates the matters with waiting tickets or open alerts and the windows serving someone, so that
+    /// their alert clocks run after a restart even if nobody calls them.
+    /// </summary>
+    private async Task WakeClocksAsync()
+    {
+        var matters = State.Waiting.Where(p => p.Value.Count > 0).Select(p => p.Key)
+            .Concat(State.Alerts.Values.Where(a => a.State == AlertState.Open && a.Kind != AlertKind.HandleOvertime).Select(a => a.Matter))
+            .Distinct(StringComparer.Ordinal);
+        var windows = State.Windows.Where(p => p.Value.State == WindowState.Serving).Select(p => p.Key)
+            .Concat(State.Alerts.Values.Where(a => a.State == AlertState.Open && a.Kind == AlertKind.HandleOvertime).Select(a => a.Window!))
+            .Distinct(StringComparer.Ordinal);
+        await Task.WhenAll(matters.Where(m => _hall.TryGetMatter(m, out _)).Select(m => GrainFactory.GetMatter(_hall.Id, m).WakeAsync())
+            .Concat(windows.Where(w => _hall.TryGetWindow(w, out _)).Select(w => GrainFactory.GetWindow(_hall.Id, w).WakeAsync())));
     }
 
     private static double Seconds(TimeSpan duration) => Seconds(duration.TotalSeconds);

@@ -23,6 +23,9 @@ public sealed class HallProjection : JournaledState
     /// <summary>The latest handling durations per matter, for wait estimates.</summary>
     public Dictionary<string, List<double>> RecentHandleSeconds { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Open alerts, and those resolved on <see cref="ServiceDay"/>, by id.</summary>
+    public Dictionary<string, AlertView> Alerts { get; set; } = new(StringComparer.Ordinal);
+
     public void Apply(JournalRecord record, Hall hall)
     {
         var day = hall.ServiceDay(record.At);
@@ -41,6 +44,8 @@ public sealed class HallProjection : JournaledState
 
                 Line(e.Matter).Add(new WaitingTicket(e.TicketId, e.Number, e.Matter, e.Priority, record.At, record.Seq, e.ServiceDay, e.Channel));
                 Today.Issued++;
+                Today.IssuedByHour[record.At.Hour]++;
+                Today.IssuedByMatter[e.Matter] = Today.IssuedByMatter.GetValueOrDefault(e.Matter) + 1;
                 break;
             case TicketCalled e:
                 Line(e.Matter).Remove(e.TicketId);
@@ -62,6 +67,7 @@ public sealed class HallProjection : JournaledState
             case ServiceCompleted e:
                 Window(e.Window).Finish(record.At, served: true);
                 Today.Completed++;
+                Today.CompletedByHour[record.At.Hour]++;
                 Today.HandleSecondsSum += e.HandleSeconds;
                 Remember(e.Matter, e.HandleSeconds);
                 break;
@@ -109,6 +115,14 @@ public sealed class HallProjection : JournaledState
             case WindowClosed e:
                 Window(e.Window).Close(record.At);
                 break;
+            case IAlertEvent { Alert: var alert }:
+                if (record.Event is AlertRaised)
+                {
+                    Today.AlertsRaised++;
+                }
+
+                Alerts[alert.AlertId] = alert;
+                break;
         }
     }
 
@@ -141,6 +155,11 @@ public sealed class HallProjection : JournaledState
         ServiceDay = day;
         Today = new DayFigures();
         Numbering.Clear();
+        foreach (var resolved in Alerts.Values.Where(a => a.State == AlertState.Resolved).ToList())
+        {
+            Alerts.Remove(resolved.AlertId);
+        }
+
         foreach (var slot in Windows.Values)
         {
             slot.ServedToday = 0;
@@ -261,4 +280,14 @@ public sealed class DayFigures
     public int Rated { get; set; }
 
     public int Satisfied { get; set; }
+
+    public int AlertsRaised { get; set; }
+
+    /// <summary>Tickets issued in each hour of the day (local time).</summary>
+    public int[] IssuedByHour { get; set; } = new int[24];
+
+    /// <summary>Services completed in each hour of the day (local time).</summary>
+    public int[] CompletedByHour { get; set; } = new int[24];
+
+    public Dictionary<string, int> IssuedByMatter { get; set; } = new(StringComparer.Ordinal);
 }

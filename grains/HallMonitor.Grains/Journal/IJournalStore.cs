@@ -58,8 +58,7 @@ public sealed record JournalQuery
 /// <summary>The ticket, window and matter an event concerns: the journal's index keys.</summary>
 public readonly record struct JournalKeys(string? TicketId, string? WindowId, string? Matter)
 {
-    public static JournalKeys Of(HallEvent hallEvent) => new(
-        (hallEvent as ITicketEvent)?.TicketId,
-        (hallEvent as IWindowEvent)?.Window,
-        (hallEvent as ITicketEvent)?.Matter);
+    public static JournalKeys Of(HallEvent hallEvent) => hallEvent is IAlertEvent { Alert: var alert }
+        ? new(alert.TicketId, alert.Window, alert.Matter)
+        : new((hallEvent as ITicketEvent)?.TicketId, (hallEvent as IWindowEvent)?.Window, (hallEvent as ITicketEvent)?.Matter);
 }

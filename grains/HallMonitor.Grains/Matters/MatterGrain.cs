@@ -3,26 +3,49 @@ using Microsoft.Extensions.Logging;
 
 namespace HallMonitor.Grains;
 
-/// <summary>The waiting line of one matter, rebuilt from the journal.</summary>
+/// <summary>The waiting line of one matter and its open alerts, rebuilt from the journal.</summary>
 public sealed class MatterQueue : JournaledState
 {
     public WaitingLine Line { get; set; } = new();
+
+    /// <summary>Open wait alerts by ticket id.</summary>
+    public Dictionary<string, AlertView> WaitAlerts { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>The open backlog alert, if the queue is too long.</summary>
+    public AlertView? Backlog { get; set; }
+
+    /// <summary>Backlog episodes on <see cref="BacklogDay"/>, for alert ids.</summary>
+    public int BacklogEpisodes { get; set; }
+
+    public DateOnly BacklogDay { get; set; }
 }
 
 /// <summary>
 /// A matter's queue. It is the only place that adds or removes its waiting tickets, one turn at a time,
 /// so a ticket can be taken by exactly one window. After each change it tells the hall its new head.
+/// It also watches its tickets' waiting time and its own length, and raises overtime alerts on time.
 /// </summary>
-public sealed class MatterGrain : JournaledGrain<MatterQueue>, IMatterGrain
+/// <remarks>
+/// All tickets of a matter share one wait target, so their warning moments come in issue order: two FIFO
+/// queues of due moments (warning, then overtime), checked lazily when they come due, drive a single grain
+/// timer. Scheduling costs O(1) per ticket however long the line is.
+/// </remarks>
+public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGrain
 {
+    private const int AlertBatch = 1000;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly HallCatalog _catalog;
     private readonly HallJournals _journals;
     private readonly TimeProvider _time;
+    private readonly ILogger<MatterGrain> _logger;
+    private readonly Queue<Due> _warningsDue = new();
+    private readonly Queue<Due> _overtimesDue = new();
     private Hall _hall = null!;
     private MatterDefinition _matter = null!;
     private HallJournal _journal = null!;
     private IHallGrain _hallGrain = null!;
     private QueueHead? _reportedHead;
+    private IGrainTimer? _alertTimer;
 
     public MatterGrain(
         HallCatalog catalog,
@@ -35,9 +58,14 @@ public sealed class MatterGrain : JournaledGrain<MatterQueue>, IMatterGrain
         _catalog = catalog;
         _journals = journals;
         _time = time;
+        _logger = logger;
     }
 
     private WaitingLine Line => State.Line;
+
+    private TimeSpan WarnAfter => TimeSpan.FromSeconds(_matter.WaitTargetSeconds * _hall.Definition.WarnRatio);
+
+    private TimeSpan OvertimeAfter => TimeSpan.FromSeconds(_matter.WaitTargetSeconds);
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -48,6 +76,10 @@ public sealed class MatterGrain : JournaledGrain<MatterQueue>, IMatterGrain
         _hallGrain = GrainFactory.GetHall(hallId);
         await RestoreAsync(_journal, after => new JournalQuery { AfterSeq = after, Matter = code, Limit = 5000 }, cancellationToken);
         _reportedHead = Line.HeadKey();
+        RebuildDueQueues();
+
+        // Clocks resume where they stood: a moment that passed while the silo was down is due at once.
+        _alertTimer = RegisterGrainTimer(_ => SettleAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     public async Task<TicketView> IssueAsync(TicketChannel channel, bool priority, string actor)
@@ -75,10 +107,10 @@ public sealed class MatterGrain : JournaledGrain<MatterQueue>, IMatterGrain
 
         var now = _time.GetUtcNow();
         var called = new TicketCalled(head.TicketId, head.Number, head.Matter, windowId, clerk,
-            Math.Round(Math.Max(0, (now - head.IssuedAt).TotalSeconds), 1), head.Priority, head.IssuedAt, head.Channel);
-        var records = await _journal.AppendAsync([called], _hall.LocalTime(now), clerk);
-        ApplyRecord(records[0]);
+            Seconds(now - head.IssuedAt), head.Priority, head.IssuedAt, head.Channel);
+        var records = await AppendAsync(Leaving(called, head.TicketId, "called", now), clerk, now);
         await ReportHeadAsync();
+        ArmAlertTimer();
         return records[0];
     }
 
@@ -87,9 +119,9 @@ public sealed class MatterGrain : JournaledGrain<MatterQueue>, IMatterGrain
         var ticket = Line.Find(ticketId)
             ?? throw new ConflictException($"Ticket {ticketId} is not waiting, so it cannot be cancelled.");
         var now = _time.GetUtcNow();
-        var records = await _journal.AppendAsync([new TicketCancelled(ticket.TicketId, ticket.Number, ticket.Matter)], _hall.LocalTime(now), actor);
-        ApplyRecord(records[0]);
+        var records = await AppendAsync(Leaving(new TicketCancelled(ticket.TicketId, ticket.Number, ticket.Matter), ticket.TicketId, "cancelled", now), actor, now);
         await ReportHeadAsync();
+        ArmAlertTimer();
         return records[0];
     }
 
@@ -102,15 +134,21 @@ public sealed class MatterGrain : JournaledGrain<MatterQueue>, IMatterGrain
         }
 
         var now = _time.GetUtcNow();
-        var expired = stale.Select(t => (HallEvent)new TicketExpired(t.TicketId, t.Number, t.Matter, null, TicketState.Waiting, t.ServiceDay)).ToList();
-        var records = await _journal.AppendAsync(expired, _hall.LocalTime(now), "system");
-        foreach (var record in records)
+        var events = new List<HallEvent>();
+        foreach (var ticket in stale)
         {
-            ApplyRecord(record);
+            events.Add(new TicketExpired(ticket.TicketId, ticket.Number, ticket.Matter, null, TicketState.Waiting, ticket.ServiceDay));
+            if (State.WaitAlerts.TryGetValue(ticket.TicketId, out var alert))
+            {
+                events.Add(new AlertResolved(Resolved(alert, now, "expired")));
+            }
         }
 
+        AddBacklogChange(events, Line.Count - stale.Count, now);
+        await AppendAsync(events, "system", now);
         await ReportHeadAsync();
-        return records.Count;
+        ArmAlertTimer();
+        return stale.Count;
     }
 
     public Task<QueueView> GetQueueAsync()
@@ -119,15 +157,58 @@ public sealed class MatterGrain : JournaledGrain<MatterQueue>, IMatterGrain
         return Task.FromResult(new QueueView(_matter.Code, Line.Count, Line.PriorityCount, Line.Oldest?.IssuedAt, [.. tickets.Select(t => t.TicketId)]));
     }
 
+    public async Task<AlertView> AcknowledgeAlertAsync(string alertId, string by)
+    {
+        var alert = State.Backlog is { } backlog && backlog.AlertId == alertId
+            ? backlog
+            : State.WaitAlerts.Values.FirstOrDefault(a => a.AlertId == alertId)
+                ?? throw new ConflictException($"Alert {alertId} is no longer open.");
+        if (alert.AcknowledgedAt is { } at)
+        {
+            throw new ConflictException($"Alert {alertId} was already acknowledged by {alert.AcknowledgedBy} at {_hall.LocalTime(at):HH:mm:ss}.");
+        }
+
+        var now = _time.GetUtcNow();
+        var records = await AppendAsync([new AlertAcknowledged(alert with { AcknowledgedAt = _hall.LocalTime(now), AcknowledgedBy = by })], by, now);
+        return ((IAlertEvent)records[0].Event).Alert;
+    }
+
+    public Task WakeAsync() => Task.CompletedTask;
+
     protected override void Apply(JournalRecord record)
     {
         switch (record.Event)
         {
             case TicketIssued issued:
                 Line.Add(new WaitingTicket(issued.TicketId, issued.Number, issued.Matter, issued.Priority, record.At, record.Seq, issued.ServiceDay, issued.Channel));
+                _warningsDue.Enqueue(new Due(issued.TicketId, record.At + WarnAfter));
                 break;
             case TicketCalled or TicketCancelled or TicketExpired { Window: null }:
                 Line.Remove(((ITicketEvent)record.Event).TicketId);
+                break;
+            case IAlertEvent { Alert: { Kind: AlertKind.WaitOvertime } alert }:
+                if (record.Event is AlertResolved)
+                {
+                    State.WaitAlerts.Remove(alert.TicketId!);
+                    break;
+                }
+
+                State.WaitAlerts[alert.TicketId!] = alert;
+                if (record.Event is AlertRaised && alert.Level == AlertLevel.Warning)
+                {
+                    _overtimesDue.Enqueue(new Due(alert.TicketId!, alert.Since!.Value + OvertimeAfter));
+                }
+
+                break;
+            case IAlertEvent { Alert: { Kind: AlertKind.QueueBacklog } alert }:
+                State.Backlog = record.Event is AlertResolved ? null : alert;
+                if (record.Event is AlertRaised)
+                {
+                    var day = _hall.ServiceDay(alert.RaisedAt);
+                    State.BacklogEpisodes = day == State.BacklogDay ? State.BacklogEpisodes + 1 : 1;
+                    State.BacklogDay = day;
+                }
+
                 break;
         }
     }
@@ -138,7 +219,7 @@ public sealed class MatterGrain : JournaledGrain<MatterQueue>, IMatterGrain
         await ReportHeadAsync();
         var issued = (TicketIssued)leg.Issued.Event;
         var ahead = Line.Ahead(issued.TicketId);
-        return new TicketView
+        var view = new TicketView
         {
             TicketId = issued.TicketId,
             Number = issued.Number,
@@ -152,6 +233,228 @@ public sealed class MatterGrain : JournaledGrain<MatterQueue>, IMatterGrain
             Ahead = ahead,
             EstimatedWaitSeconds = WaitEstimate.Seconds(ahead, leg.ServingWindows, leg.AverageHandleSeconds),
         };
+
+        // The ticket is issued (and answered) even if the backlog alert cannot be journaled now; the next
+        // settle, at the latest on the next activation, raises it.
+        await TrySettleBacklogAsync();
+        ArmAlertTimer();
+        return view;
+    }
+
+    /// <summary>The events of a ticket leaving the line: the leaving itself, its alert resolved, the backlog re-judged.</summary>
+    private List<HallEvent> Leaving(HallEvent leaving, string ticketId, string resolution, DateTimeOffset now)
+    {
+        var events = new List<HallEvent> { leaving };
+        if (State.WaitAlerts.TryGetValue(ticketId, out var alert))
+        {
+            events.Add(new AlertResolved(Resolved(alert, now, resolution)));
+        }
+
+        AddBacklogChange(events, Line.Count - 1, now);
+        return events;
+    }
+
+    /// <summary>Raises, escalates or resolves the backlog alert for a queue of <paramref name="waiting"/> tickets.</summary>
+    private void AddBacklogChange(List<HallEvent> events, int waiting, DateTimeOffset now)
+    {
+        var threshold = _hall.Definition.BacklogThreshold;
+        var warnAt = Math.Max(1, (int)Math.Ceiling(threshold * _hall.Definition.WarnRatio));
+        var level = waiting > threshold ? AlertLevel.Overtime : AlertLevel.Warning;
+        var local = _hall.LocalTime(now);
+        switch (State.Backlog)
+        {
+            case null when waiting >= warnAt:
+                var day = _hall.ServiceDay(now);
+                var episode = (day == State.BacklogDay ? State.BacklogEpisodes : 0) + 1;
+                events.Add(new AlertRaised(new AlertView
+                {
+                    AlertId = $"backlog-{_matter.Code}-{day:yyyyMMdd}-{episode}",
+                    Kind = AlertKind.QueueBacklog,
+                    Level = level,
+                    State = AlertState.Open,
+                    Matter = _matter.Code,
+                    Target = threshold,
+                    Value = waiting,
+                    RaisedAt = local,
+                    EscalatedAt = level == AlertLevel.Overtime ? local : null,
+                }));
+                break;
+            case { Level: AlertLevel.Warning } open when level == AlertLevel.Overtime:
+                events.Add(new AlertEscalated(open with { Level = AlertLevel.Overtime, Value = waiting, EscalatedAt = local }));
+                break;
+            case { } open when waiting < warnAt:
+                events.Add(new AlertResolved(Resolved(open with { Value = waiting }, now, "shortened")));
+                break;
+        }
+    }
+
+    /// <summary>Journals what the clocks and the queue length call for now, then waits for the next due moment.</summary>
+    private async Task SettleAsync()
+    {
+        var now = _time.GetUtcNow();
+        var events = new List<HallEvent>();
+        while (_warningsDue.TryPeek(out var due) && due.At <= now)
+        {
+            _warningsDue.Dequeue();
+            if (Line.Find(due.TicketId) is { } ticket && !State.WaitAlerts.ContainsKey(ticket.TicketId))
+            {
+                events.Add(new AlertRaised(WaitAlert(ticket, now)));
+            }
+        }
+
+        while (_overtimesDue.TryPeek(out var due) && due.At <= now)
+        {
+            _overtimesDue.Dequeue();
+            if (Line.Contains(due.TicketId) && State.WaitAlerts.TryGetValue(due.TicketId, out var alert) && alert.Level == AlertLevel.Warning)
+            {
+                events.Add(new AlertEscalated(alert with
+                {
+                    Level = AlertLevel.Overtime,
+                    Value = Seconds(now - alert.Since!.Value),
+                    EscalatedAt = _hall.LocalTime(now),
+                }));
+            }
+        }
+
+        AddBacklogChange(events, Line.Count, now);
+        try
+        {
+            foreach (var batch in events.Chunk(AlertBatch))
+            {
+                await AppendAsync(batch, "system", now);
+            }
+        }
+        catch (JournalUnavailableException exception)
+        {
+            // What was not journaled is still due: rebuild the clocks from the state and try again shortly.
+            LogAlertsDeferred(_logger, exception, GrainId);
+            RebuildDueQueues();
+            _alertTimer?.Change(RetryDelay, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        ArmAlertTimer();
+    }
+
+    private async Task TrySettleBacklogAsync()
+    {
+        var now = _time.GetUtcNow();
+        var events = new List<HallEvent>();
+        AddBacklogChange(events, Line.Count, now);
+        if (events.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await AppendAsync(events, "system", now);
+        }
+        catch (JournalUnavailableException exception)
+        {
+            LogAlertsDeferred(_logger, exception, GrainId);
+            _alertTimer?.Change(RetryDelay, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private AlertView WaitAlert(WaitingTicket ticket, DateTimeOffset now)
+    {
+        var waited = now - ticket.IssuedAt;
+        var overtime = waited >= OvertimeAfter;
+        var local = _hall.LocalTime(now);
+        return new AlertView
+        {
+            AlertId = $"wait-{ticket.TicketId}",
+            Kind = AlertKind.WaitOvertime,
+            Level = overtime ? AlertLevel.Overtime : AlertLevel.Warning,
+            State = AlertState.Open,
+            Matter = ticket.Matter,
+            TicketId = ticket.TicketId,
+            Number = ticket.Number,
+            Target = _matter.WaitTargetSeconds,
+            Value = Seconds(waited),
+            Since = ticket.IssuedAt,
+            RaisedAt = local,
+            EscalatedAt = overtime ? local : null,
+        };
+    }
+
+    private AlertView Resolved(AlertView alert, DateTimeOffset now, string resolution) => alert with
+    {
+        State = AlertState.Resolved,
+        Value = alert.Since is { } since ? Seconds(now - since) : alert.Value,
+        ResolvedAt = _hall.LocalTime(now),
+        Resolution = resolution,
+    };
+
+    /// <summary>Points the alert timer at the earliest pending due moment, or lets it go when none is pending.</summary>
+    private void ArmAlertTimer()
+    {
+        while (_warningsDue.TryPeek(out var due) && !(Line.Contains(due.TicketId) && !State.WaitAlerts.ContainsKey(due.TicketId)))
+        {
+            _warningsDue.Dequeue();
+        }
+
+        while (_overtimesDue.TryPeek(out var due)
+            && !(Line.Contains(due.TicketId) && State.WaitAlerts.TryGetValue(due.TicketId, out var alert) && alert.Level == AlertLevel.Warning))
+        {
+            _overtimesDue.Dequeue();
+        }
+
+        DateTimeOffset? next = (_warningsDue.TryPeek(out var warning), _overtimesDue.TryPeek(out var overtime)) switch
+        {
+            (true, true) => warning.At < overtime.At ? warning.At : overtime.At,
+            (true, false) => warning.At,
+            (false, true) => overtime.At,
+            _ => null,
+        };
+
+        if (next is null)
+        {
+            // Nothing to watch: let the grain be collected when idle.
+            _alertTimer?.Dispose();
+            _alertTimer = null;
+            return;
+        }
+
+        var delay = next.Value - _time.GetUtcNow();
+        var dueTime = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
+        if (_alertTimer is null)
+        {
+            _alertTimer = RegisterGrainTimer(_ => SettleAsync(), new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+        else
+        {
+            _alertTimer.Change(dueTime, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void RebuildDueQueues()
+    {
+        _warningsDue.Clear();
+        _overtimesDue.Clear();
+        foreach (var ticket in Line.Tickets)
+        {
+            if (!State.WaitAlerts.TryGetValue(ticket.TicketId, out var alert))
+            {
+                _warningsDue.Enqueue(new Due(ticket.TicketId, ticket.IssuedAt + WarnAfter));
+            }
+            else if (alert.Level == AlertLevel.Warning)
+            {
+                _overtimesDue.Enqueue(new Due(ticket.TicketId, ticket.IssuedAt + OvertimeAfter));
+            }
+        }
+    }
+
+    private async Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, string actor, DateTimeOffset now)
+    {
+        var records = await _journal.AppendAsync(events, _hall.LocalTime(now), actor);
+        foreach (var record in records)
+        {
+            ApplyRecord(record);
+        }
+
+        return records;
     }
 
     /// <summary>Tells the hall's dispatch index the head of this queue when it changed (or always, when forced).</summary>
@@ -166,6 +469,14 @@ public sealed class MatterGrain : JournaledGrain<MatterQueue>, IMatterGrain
         await _hallGrain.ReportHeadAsync(_matter.Code, head);
         _reportedHead = head;
     }
+
+    private static double Seconds(TimeSpan duration) => Math.Round(Math.Max(0, duration.TotalSeconds), 1);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts of {GrainId} could not be journaled; retrying")]
+    private static partial void LogAlertsDeferred(ILogger logger, Exception exception, GrainId grainId);
+
+    /// <summary>The moment a ticket's next alert threshold is reached.</summary>
+    private readonly record struct Due(string TicketId, DateTimeOffset At);
 }
 
 /// <summary>How long a new ticket is likely to wait.</summary>

@@ -17,6 +17,9 @@ public sealed class WindowRecord : JournaledState
     public DateOnly ServedDay { get; set; }
 
     public int ServedToday { get; set; }
+
+    /// <summary>The open alert on the service at the window.</summary>
+    public AlertView? HandleAlert { get; set; }
 }
 
 /// <summary>The ticket being called or served at a window.</summary>
@@ -35,17 +38,21 @@ public sealed record CurrentTicket(
 /// <summary>
 /// A service window. Its own turns are the only place its state changes: each action checks the state,
 /// writes its event to the journal, and only then changes the state and answers. An action that does not
-/// fit the state is refused with <see cref="ConflictException"/> and writes nothing.
+/// fit the state is refused with <see cref="ConflictException"/> and writes nothing. While a service runs,
+/// a grain timer watches its handling time against the matter's target and raises the overtime alert.
 /// </summary>
-public sealed class WindowGrain : JournaledGrain<WindowRecord>, IWindowGrain
+public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowGrain
 {
     private const int DispatchAttempts = 64;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly HallCatalog _catalog;
     private readonly HallJournals _journals;
     private readonly TimeProvider _time;
+    private readonly ILogger<WindowGrain> _logger;
     private Hall _hall = null!;
     private WindowDefinition _window = null!;
     private HallJournal _journal = null!;
+    private IGrainTimer? _handleTimer;
 
     public WindowGrain(
         HallCatalog catalog,
@@ -58,6 +65,7 @@ public sealed class WindowGrain : JournaledGrain<WindowRecord>, IWindowGrain
         _catalog = catalog;
         _journals = journals;
         _time = time;
+        _logger = logger;
     }
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -67,6 +75,9 @@ public sealed class WindowGrain : JournaledGrain<WindowRecord>, IWindowGrain
         _window = _hall.GetWindow(windowId);
         _journal = _journals.Get(hallId);
         await RestoreAsync(_journal, after => new JournalQuery { AfterSeq = after, WindowId = windowId, Limit = 5000 }, cancellationToken);
+
+        // The service clock resumes where it stood; a moment that passed while the silo was down is due at once.
+        _handleTimer = RegisterGrainTimer(_ => SettleAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
     }
 
     public Task<WindowView> GetAsync() => Task.FromResult(View());
@@ -158,18 +169,18 @@ public sealed class WindowGrain : JournaledGrain<WindowRecord>, IWindowGrain
     {
         var ticket = RequireTicket(WindowState.Serving, "complete");
         var view = TicketView(TicketState.Completed);
-        var record = await AppendAsync(
-            new ServiceCompleted(ticket.TicketId, ticket.Number, ticket.Matter, _window.Id, State.Clerk!, Elapsed(ticket.StartedAt!.Value)),
+        var records = await AppendAsync(
+            Ending(new ServiceCompleted(ticket.TicketId, ticket.Number, ticket.Matter, _window.Id, State.Clerk!, Elapsed(ticket.StartedAt!.Value)), "completed"),
             State.Clerk!);
-        return Finished(view, record);
+        return Finished(view, records[0]);
     }
 
     public async Task<TicketView> NoShowAsync()
     {
         var ticket = RequireTicket(WindowState.Calling, "mark a no-show");
         var view = TicketView(TicketState.NoShow);
-        var record = await AppendAsync(new TicketNoShow(ticket.TicketId, ticket.Number, ticket.Matter, _window.Id, State.Clerk!), State.Clerk!);
-        return Finished(view, record);
+        var records = await AppendAsync(Ending(new TicketNoShow(ticket.TicketId, ticket.Number, ticket.Matter, _window.Id, State.Clerk!), "noShow"), State.Clerk!);
+        return Finished(view, records[0]);
     }
 
     public async Task<TicketView> TransferAsync(string matter)
@@ -184,6 +195,10 @@ public sealed class WindowGrain : JournaledGrain<WindowRecord>, IWindowGrain
         var source = new TransferSource(ticket.TicketId, ticket.Number, ticket.Matter, ticket.Priority, _window.Id, State.Clerk!, ticket.StartedAt!.Value);
         var outcome = await GrainFactory.GetMatter(_hall.Id, target.Code).IssueTransferAsync(source);
         ApplyRecord(outcome.Transferred);
+
+        // The transfer is journaled by the hall; the alert on the ended service follows it (or, should this
+        // fail, the next settle resolves it).
+        await TrySettleAsync();
         return outcome.NewLeg;
     }
 
@@ -195,9 +210,27 @@ public sealed class WindowGrain : JournaledGrain<WindowRecord>, IWindowGrain
         }
 
         var from = State.State == WindowState.Serving ? TicketState.Serving : TicketState.Called;
-        await AppendAsync(new TicketExpired(ticket.TicketId, ticket.Number, ticket.Matter, _window.Id, from, day), "system");
+        await AppendAsync(Ending(new TicketExpired(ticket.TicketId, ticket.Number, ticket.Matter, _window.Id, from, day), "expired"), "system");
         return true;
     }
+
+    public async Task<AlertView> AcknowledgeAlertAsync(string alertId, string by)
+    {
+        if (State.HandleAlert is not { } alert || alert.AlertId != alertId)
+        {
+            throw new ConflictException($"Alert {alertId} is no longer open.");
+        }
+
+        if (alert.AcknowledgedAt is { } at)
+        {
+            throw new ConflictException($"Alert {alertId} was already acknowledged by {alert.AcknowledgedBy} at {_hall.LocalTime(at):HH:mm:ss}.");
+        }
+
+        var records = await AppendAsync([new AlertAcknowledged(alert with { AcknowledgedAt = _hall.LocalTime(_time.GetUtcNow()), AcknowledgedBy = by })], by);
+        return ((IAlertEvent)records[0].Event).Alert;
+    }
+
+    public Task WakeAsync() => Task.CompletedTask;
 
     protected override void Apply(JournalRecord record)
     {
@@ -239,16 +272,178 @@ public sealed class WindowGrain : JournaledGrain<WindowRecord>, IWindowGrain
                 State.Ticket = null;
                 Move(WindowState.Idle, at);
                 break;
+            case IAlertEvent { Alert: { Kind: AlertKind.HandleOvertime } alert }:
+                State.HandleAlert = record.Event is AlertResolved ? null : alert;
+                break;
         }
     }
 
-    private async Task<JournalRecord> AppendAsync(HallEvent hallEvent, string actor)
+    private async Task<JournalRecord> AppendAsync(HallEvent hallEvent, string actor) => (await AppendAsync([hallEvent], actor))[0];
+
+    private async Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, string actor)
     {
         var now = _time.GetUtcNow();
-        var records = await _journal.AppendAsync([hallEvent], _hall.LocalTime(now), actor);
-        ApplyRecord(records[0]);
-        return records[0];
+        var records = await _journal.AppendAsync(events, _hall.LocalTime(now), actor);
+        foreach (var record in records)
+        {
+            ApplyRecord(record);
+        }
+
+        ArmHandleTimer();
+        return records;
     }
+
+    /// <summary>The events of a ticket leaving the window: the ending itself and the service's alert resolved.</summary>
+    private List<HallEvent> Ending(HallEvent ending, string resolution)
+    {
+        var events = new List<HallEvent> { ending };
+        if (State.HandleAlert is { } alert)
+        {
+            events.Add(new AlertResolved(Resolved(alert, _time.GetUtcNow(), resolution)));
+        }
+
+        return events;
+    }
+
+    /// <summary>Journals what the service clock calls for now: raise, escalate, or resolve an alert left without a service.</summary>
+    private async Task SettleAsync()
+    {
+        try
+        {
+            await AppendIfAnyAsync(HandleAlertChanges(_time.GetUtcNow()));
+        }
+        catch (JournalUnavailableException exception)
+        {
+            LogAlertsDeferred(_logger, exception, GrainId);
+            _handleTimer?.Change(RetryDelay, Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        ArmHandleTimer();
+    }
+
+    private async Task TrySettleAsync()
+    {
+        try
+        {
+            await AppendIfAnyAsync(HandleAlertChanges(_time.GetUtcNow()));
+        }
+        catch (JournalUnavailableException exception)
+        {
+            LogAlertsDeferred(_logger, exception, GrainId);
+            ArmHandleTimer(RetryDelay);
+        }
+    }
+
+    private async Task AppendIfAnyAsync(List<HallEvent> events)
+    {
+        if (events.Count > 0)
+        {
+            await AppendAsync(events, "system");
+        }
+    }
+
+    private List<HallEvent> HandleAlertChanges(DateTimeOffset now)
+    {
+        var events = new List<HallEvent>();
+        var local = _hall.LocalTime(now);
+        var serving = State.State == WindowState.Serving && State.Ticket is { StartedAt: not null } ? State.Ticket : null;
+        if (serving is null)
+        {
+            if (State.HandleAlert is { } orphan)
+            {
+                events.Add(new AlertResolved(Resolved(orphan, now, "ended")));
+            }
+
+            return events;
+        }
+
+        var (warnAt, overtimeAt, target) = Thresholds(serving);
+        var handled = Math.Round((now - serving.StartedAt!.Value).TotalSeconds, 1);
+        switch (State.HandleAlert)
+        {
+            case null when now >= warnAt:
+                var overtime = now >= overtimeAt;
+                events.Add(new AlertRaised(new AlertView
+                {
+                    AlertId = $"handle-{serving.TicketId}",
+                    Kind = AlertKind.HandleOvertime,
+                    Level = overtime ? AlertLevel.Overtime : AlertLevel.Warning,
+                    State = AlertState.Open,
+                    Matter = serving.Matter,
+                    Window = _window.Id,
+                    TicketId = serving.TicketId,
+                    Number = serving.Number,
+                    Target = target,
+                    Value = handled,
+                    Since = serving.StartedAt,
+                    RaisedAt = local,
+                    EscalatedAt = overtime ? local : null,
+                }));
+                break;
+            case { Level: AlertLevel.Warning } open when now >= overtimeAt:
+                events.Add(new AlertEscalated(open with { Level = AlertLevel.Overtime, Value = handled, EscalatedAt = local }));
+                break;
+        }
+
+        return events;
+    }
+
+    /// <summary>Points the service clock at the next threshold of the current service, or lets it go.</summary>
+    private void ArmHandleTimer(TimeSpan? after = null)
+    {
+        DateTimeOffset? next = null;
+        if (State.State == WindowState.Serving && State.Ticket is { StartedAt: not null } serving)
+        {
+            var (warnAt, overtimeAt, _) = Thresholds(serving);
+            next = State.HandleAlert switch
+            {
+                null => warnAt,
+                { Level: AlertLevel.Warning } => overtimeAt,
+                _ => null,
+            };
+        }
+        else if (State.HandleAlert is not null)
+        {
+            next = _time.GetUtcNow();
+        }
+
+        if (next is null && after is null)
+        {
+            _handleTimer?.Dispose();
+            _handleTimer = null;
+            return;
+        }
+
+        var delay = after ?? next!.Value - _time.GetUtcNow();
+        var dueTime = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
+        if (_handleTimer is null)
+        {
+            _handleTimer = RegisterGrainTimer(_ => SettleAsync(), new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+        else
+        {
+            _handleTimer.Change(dueTime, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private (DateTimeOffset WarnAt, DateTimeOffset OvertimeAt, double Target) Thresholds(CurrentTicket ticket)
+    {
+        var target = _hall.TryGetMatter(ticket.Matter, out var matter) ? matter.HandleTargetSeconds : 0;
+        var started = ticket.StartedAt!.Value;
+        return (started + TimeSpan.FromSeconds(target * _hall.Definition.WarnRatio), started + TimeSpan.FromSeconds(target), target);
+    }
+
+    private AlertView Resolved(AlertView alert, DateTimeOffset now, string resolution) => alert with
+    {
+        State = AlertState.Resolved,
+        Value = alert.Since is { } since ? Math.Round((now - since).TotalSeconds, 1) : alert.Value,
+        ResolvedAt = _hall.LocalTime(now),
+        Resolution = resolution,
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts of {GrainId} could not be journaled; retrying")]
+    private static partial void LogAlertsDeferred(ILogger logger, Exception exception, GrainId grainId);
 
     private void Move(WindowState state, DateTimeOffset at)
     {

@@ -245,6 +245,16 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
         Schedule();
     }
 
+    /// <summary>What the activation is busy with, for diagnostics.</summary>
+    public string Describe()
+    {
+        lock (_lock)
+        {
+            var queued = string.Join(", ", _requests.Select(r => r.ToString()));
+            return $"{GrainId} ({_status}): {_inFlight} in flight, {_continuations.Count} continuations, queued [{queued}]";
+        }
+    }
+
     /// <summary>True when the collector may deactivate this activation.</summary>
     public bool IsIdleSince(long epoch)
     {
@@ -399,12 +409,20 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
             return true;
         }
 
-        if (_status != ActivationStatus.Valid || _deactivationRequested)
+        if (_status != ActivationStatus.Valid)
         {
             return false;
         }
 
-        if (_inFlight == 0 || GrainClass.IsReentrant || request.Options.HasFlag(InvokeOptions.AlwaysInterleave))
+        // Once deactivation is requested, an idle activation deactivates before it starts anything new (the
+        // request goes to the next activation). But while requests are in flight, a reentrant grain keeps
+        // serving the calls they may be waiting on, or deactivating would deadlock them.
+        if (_inFlight == 0)
+        {
+            return !_deactivationRequested;
+        }
+
+        if (GrainClass.IsReentrant || request.Options.HasFlag(InvokeOptions.AlwaysInterleave))
         {
             return true;
         }
@@ -702,6 +720,8 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
         public virtual void Forward(GrainRuntime runtime)
         {
         }
+
+        public override string ToString() => GetType().Name;
     }
 
     private sealed class ActivateRequest : Request
@@ -725,6 +745,8 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
         public Task<TResult> Task => _completion.Task;
 
         public override InvokeOptions Options => call.Options;
+
+        public override string ToString() => call.MethodName;
 
         protected override Task Execute(GrainActivation activation) =>
             call.InvokeAsync(activation._grain!) ?? throw NullTask(call);
@@ -781,6 +803,8 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
         public Task Task => _completion.Task;
 
         public override InvokeOptions Options => call.Options;
+
+        public override string ToString() => call.MethodName;
 
         protected override Task Execute(GrainActivation activation) =>
             call.InvokeAsync(activation._grain!) ?? throw NullTask(call);

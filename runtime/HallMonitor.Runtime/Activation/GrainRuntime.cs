@@ -85,7 +85,15 @@ public sealed partial class GrainRuntime : IGrainFactory, IGrainCallInvoker
                 activation.RequestDeactivation(DeactivationReason.ShuttingDown);
             }
 
-            await Task.WhenAll(activations.Select(a => a.Deactivated)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(activations.Select(a => a.Deactivated)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException exception)
+            {
+                var stuck = string.Join("; ", activations.Where(a => !a.Deactivated.IsCompleted).Select(a => a.Describe()));
+                throw new OperationCanceledException($"The grain runtime stopped before these activations deactivated: {stuck}", exception, cancellationToken);
+            }
         }
     }
 
