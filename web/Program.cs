@@ -14,6 +14,8 @@ app.MapHallApi();
 app.MapTicketApi();
 app.MapWindowApi();
 app.MapJournalApi();
+app.MapAlertApi();
+app.MapHub<HallHub>("/hubs/hall");
 app.LogStartup();
 
 app.Run();

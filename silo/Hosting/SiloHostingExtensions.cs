@@ -40,6 +40,7 @@ public static class SiloHostingExtensions
         }
 
         services.AddSingleton<HallJournals>();
+        services.AddSingleton<IHallEventStream>(sp => sp.GetRequiredService<HallJournals>());
         services.AddGrainRuntime(configure: null, typeof(HallGrain).Assembly);
         services.AddHostedService<HallProjectionFeed>();
         services.AddHealthChecks()

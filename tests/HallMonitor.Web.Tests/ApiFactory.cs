@@ -1,16 +1,22 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using HallMonitor.Grains;
+using HallMonitor.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace HallMonitor.Web.Tests;
 
 /// <summary>The web application in process, on its own SQLite database in a temporary folder.</summary>
 public sealed class ApiFactory : WebApplicationFactory<Program>
 {
-    public ApiFactory()
+    private readonly ManualTimeProvider? _clock;
+
+    /// <summary>On the system clock, or on <paramref name="clock"/> for tests about time.</summary>
+    public ApiFactory(ManualTimeProvider? clock = null)
     {
+        _clock = clock;
         Folder = Directory.CreateTempSubdirectory("hallmonitor-web-").FullName;
         HallsFile = TestHalls.WriteFile(Folder);
     }
@@ -26,6 +32,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("HallMonitor:HallsFile", HallsFile);
         builder.UseSetting("HallMonitor:DataDir", Path.Combine(Folder, "data"));
         builder.UseSetting("HallMonitor:SqliteSynchronous", "normal");
+        if (_clock is not null)
+        {
+            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock));
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -22,6 +22,8 @@ public static partial class ApiExtensions
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
             options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.AddSignalR().AddJsonProtocol(options => HallMonitorJson.Configure(options.PayloadSerializerOptions));
+        builder.Services.AddHostedService<HallEventPublisher>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
             context.ProblemDetails.Detail ??= context.ProblemDetails.Status switch
             {

@@ -201,19 +201,21 @@ public sealed class HallJournal
 }
 
 /// <summary>A live feed of a hall's committed journal records.</summary>
-public sealed class JournalSubscription(ChannelReader<IReadOnlyList<JournalRecord>> reader, Action unsubscribe) : IDisposable
+public sealed class JournalSubscription(ChannelReader<IReadOnlyList<JournalRecord>> reader, Action unsubscribe) : IHallEventSubscription
 {
     public ChannelReader<IReadOnlyList<JournalRecord>> Reader { get; } = reader;
 
     public void Dispose() => unsubscribe();
 }
 
-/// <summary>The journals of all halls, one <see cref="HallJournal"/> per hall.</summary>
-public sealed class HallJournals(IJournalStore store)
+/// <summary>The journals of all halls, one <see cref="HallJournal"/> per hall; in process, also the hall event stream.</summary>
+public sealed class HallJournals(IJournalStore store) : IHallEventStream
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HallJournal> _journals = new(StringComparer.Ordinal);
 
     public IJournalStore Store => store;
 
     public HallJournal Get(string hallId) => _journals.GetOrAdd(hallId, id => new HallJournal(id, store));
+
+    public IHallEventSubscription Subscribe(string hallId) => Get(hallId).Subscribe();
 }

@@ -1,0 +1,216 @@
+using System.Net;
+using System.Net.Http.Json;
+using HallMonitor.Grains;
+using HallMonitor.Testing;
+
+namespace HallMonitor.Web.Tests;
+
+/// <summary>The SignalR hub through its real protocol: snapshot, ordered events, alerts to the right people.</summary>
+public sealed class LiveTests
+{
+    private static readonly DateTimeOffset Morning = new(2026, 11, 23, 1, 0, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task JoinHall_AnswersTheSnapshotThenEveryEventInOrder()
+    {
+        await using var api = new ApiFactory();
+        var client = api.CreateClient();
+        await using var wall = await HubClient.ConnectAsync(api);
+
+        var snapshot = await wall.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
+        var ticket = await client.IssueAsync("BIZ-REG");
+        await client.OpenAsync("09", "王芳");
+        await client.CallNextAsync("09");
+        await client.ActAsync("09", "start");
+        await client.ActAsync("09", "complete");
+        var events = new List<HallEventMessage>();
+        for (var i = 0; i < 5; i++)
+        {
+            events.Add((await wall.NextAsync("event")).Argument<HallEventMessage>());
+        }
+
+        Assert.Equal(0, snapshot.Seq);
+        Assert.Equal(12, snapshot.Windows.Count);
+        Assert.Equal([1, 2, 3, 4, 5], events.Select(e => e.Seq));
+        Assert.Equal(["ticketIssued", "windowOpened", "ticketCalled", "serviceStarted", "serviceCompleted"], events.Select(e => e.Type));
+        Assert.All(events, e => Assert.Equal(TestHalls.HallId, e.Hall));
+        Assert.Equal(ticket.Number, events[2].Data.GetProperty("number").GetString());
+        Assert.Equal("09", events[2].Data.GetProperty("window").GetString());
+        Assert.Equal("王芳", events[2].Actor);
+    }
+
+    [Fact]
+    public async Task JoiningMidDay_SnapshotAndEventsTogetherMissNothing()
+    {
+        await using var api = new ApiFactory();
+        var client = api.CreateClient();
+        for (var i = 0; i < 4; i++)
+        {
+            await client.IssueAsync("TAX-INV");
+        }
+
+        await using var wall = await HubClient.ConnectAsync(api);
+        var snapshot = await wall.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
+        await client.IssueAsync("TAX-INV");
+        var next = (await wall.NextAsync("event")).Argument<HallEventMessage>();
+
+        Assert.Equal(4, snapshot.Seq);
+        Assert.Equal(4, snapshot.Queues.Single(q => q.Matter == "TAX-INV").Waiting);
+        Assert.Equal(5, next.Seq);
+        Assert.Equal("B005", next.Data.GetProperty("number").GetString());
+    }
+
+    [Fact]
+    public async Task EventsUnderConcurrentLoad_ReachEveryClientInSequenceWithoutGaps()
+    {
+        await using var api = new ApiFactory();
+        var client = api.CreateClient();
+        await using var wall = await HubClient.ConnectAsync(api);
+        await using var console = await HubClient.ConnectAsync(api);
+        await wall.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
+        await console.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "01");
+        string[] windows = ["01", "02", "03", "04"];
+        foreach (var window in windows)
+        {
+            await client.OpenAsync(window, $"clerk{window}");
+        }
+
+        var kiosks = Enumerable.Range(0, 4).Select(k => Task.Run(async () =>
+        {
+            var own = api.CreateClient();
+            for (var i = 0; i < 25; i++)
+            {
+                await own.IssueAsync(k % 2 == 0 ? "BIZ-REG" : "RE-TRANS");
+            }
+        }));
+        var clerks = windows.Select(window => Task.Run(async () =>
+        {
+            var own = api.CreateClient();
+            for (var served = 0; served < 20;)
+            {
+                if (await own.CallNextAsync(window) is null)
+                {
+                    await Task.Yield();
+                    continue;
+                }
+
+                await own.ActAsync(window, "start");
+                await own.ActAsync(window, "complete");
+                served++;
+            }
+        }));
+        await Task.WhenAll(kiosks.Concat(clerks));
+        var last = (await client.SnapshotAsync()).Seq;
+
+        foreach (var hub in new[] { wall, console })
+        {
+            var seqs = new List<long>();
+            while (seqs.Count == 0 || seqs[^1] < last)
+            {
+                seqs.Add((await hub.NextAsync("event")).Argument<HallEventMessage>().Seq);
+            }
+
+            Assert.Equal(Enumerable.Range(1, (int)last).Select(s => (long)s), seqs);
+        }
+    }
+
+    [Fact]
+    public async Task WaitAlert_ReachesTheHallAndTheClerksOfWindowsServingTheMatter_AtItsMoment()
+    {
+        var clock = new ManualTimeProvider(Morning);
+        await using var api = new ApiFactory(clock);
+        var client = api.CreateClient();
+        await using var wall = await HubClient.ConnectAsync(api);
+        await using var comprehensive = await HubClient.ConnectAsync(api);
+        await using var dedicated = await HubClient.ConnectAsync(api);
+        await using var elsewhere = await HubClient.ConnectAsync(api);
+        await wall.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
+        await comprehensive.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "01");
+        await dedicated.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "09");
+        await elsewhere.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "11");
+        var ticket = await client.IssueAsync("BIZ-REG");
+
+        clock.Advance(TimeSpan.FromSeconds(1800 * 0.8));
+        var onWall = (await wall.NextAsync("alert")).Argument<AlertView>();
+        var onComprehensive = (await comprehensive.NextAsync("alert")).Argument<AlertView>();
+        var onDedicated = (await dedicated.NextAsync("alert")).Argument<AlertView>();
+
+        // The event that carried the alert is the last one; window 11 has it too, but no alert.
+        await elsewhere.NextAsync("event");
+        var raised = (await elsewhere.NextAsync("event")).Argument<HallEventMessage>();
+        Assert.Equal("alertRaised", raised.Type);
+        Assert.DoesNotContain(elsewhere.Drain(), m => m.Target == "alert");
+
+        Assert.Equal($"wait-{ticket.TicketId}", onWall.AlertId);
+        Assert.Equal(AlertLevel.Warning, onWall.Level);
+        Assert.Equal(Morning.AddSeconds(1440), onWall.RaisedAt);
+        Assert.Equal(onWall, onComprehensive);
+        Assert.Equal(onWall, onDedicated);
+    }
+
+    [Fact]
+    public async Task HandleAlert_ReachesOnlyItsOwnWindowsClerk()
+    {
+        var clock = new ManualTimeProvider(Morning);
+        await using var api = new ApiFactory(clock);
+        var client = api.CreateClient();
+        await client.IssueAsync("BIZ-REG");
+        await client.OpenAsync("09", "王芳");
+        await client.CallNextAsync("09");
+        await client.ActAsync("09", "start");
+        await using var serving = await HubClient.ConnectAsync(api);
+        await using var neighbour = await HubClient.ConnectAsync(api);
+        await serving.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "09");
+        await neighbour.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "10");
+
+        clock.Advance(TimeSpan.FromSeconds(1200 * 0.8));
+        var alert = (await serving.NextAsync("alert")).Argument<AlertView>();
+        var raised = (await neighbour.NextAsync("event")).Argument<HallEventMessage>();
+
+        Assert.Equal(AlertKind.HandleOvertime, alert.Kind);
+        Assert.Equal("09", alert.Window);
+        Assert.Equal("alertRaised", raised.Type);
+        Assert.DoesNotContain(neighbour.Drain(), m => m.Target == "alert");
+    }
+
+    [Fact]
+    public async Task AcknowledgingOverHttp_PushesTheAcknowledgedAlert()
+    {
+        var clock = new ManualTimeProvider(Morning);
+        await using var api = new ApiFactory(clock);
+        var client = api.CreateClient();
+        await using var wall = await HubClient.ConnectAsync(api);
+        await wall.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
+        await client.IssueAsync("TAX-INV");
+        clock.Advance(TimeSpan.FromSeconds(1200 * 0.8));
+        var raised = (await wall.NextAsync("alert")).Argument<AlertView>();
+
+        var response = await client.PostAsJsonAsync($"{Api.Hall}/alerts/{raised.AlertId}/ack", new { by = "值班长" }, Api.Json);
+        var pushed = (await wall.NextAsync("alert")).Argument<AlertView>();
+        var again = await client.PostAsJsonAsync($"{Api.Hall}/alerts/{raised.AlertId}/ack", new { by = "值班长" }, Api.Json);
+        var unknown = await client.PostAsync($"{Api.Hall}/alerts/wait-nothing/ack", null);
+        var open = await client.GetAsync<List<AlertView>>($"{Api.Hall}/alerts?state=open");
+        var badState = await client.GetAsync($"{Api.Hall}/alerts?state=closed");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("值班长", pushed.AcknowledgedBy);
+        Assert.Equal(Morning.AddSeconds(960), pushed.AcknowledgedAt);
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+        Assert.Equal(raised.AlertId, Assert.Single(open).AlertId);
+        Assert.Equal(HttpStatusCode.BadRequest, badState.StatusCode);
+    }
+
+    [Fact]
+    public async Task JoiningAnUnknownHallOrWindow_FailsWithAReason()
+    {
+        await using var api = new ApiFactory();
+        await using var hub = await HubClient.ConnectAsync(api);
+
+        var hall = await Assert.ThrowsAsync<InvalidOperationException>(() => hub.InvokeAsync<HallSnapshot>("JoinHall", "nowhere"));
+        var window = await Assert.ThrowsAsync<InvalidOperationException>(() => hub.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "99"));
+
+        Assert.Contains("no hall 'nowhere'", hall.Message, StringComparison.Ordinal);
+        Assert.Contains("no window '99'", window.Message, StringComparison.Ordinal);
+    }
+}

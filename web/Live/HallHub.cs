@@ -1,0 +1,64 @@
+using HallMonitor.Grains;
+using HallMonitor.Runtime;
+using Microsoft.AspNetCore.SignalR;
+
+namespace HallMonitor.Web;
+
+/// <summary>
+/// The live hall (<c>/hubs/hall</c>). Joining answers with the snapshot; from then on every journal event
+/// of the hall arrives as <c>event</c>, in sequence order, and alerts as <c>alert</c>: everything to the
+/// hall's supervisors and wall screens, and to a clerk console what concerns its window and the queues it
+/// serves.
+/// </summary>
+public sealed class HallHub(HallCatalog catalog, IGrainFactory grains) : Hub
+{
+    /// <summary>Wall screens and supervisors: every event and every alert of the hall.</summary>
+    public async Task<HallSnapshot> JoinHall(string hallId)
+    {
+        var hall = Hall(hallId);
+
+        // Join before reading the snapshot: an event committed meanwhile arrives twice (the client drops what
+        // the snapshot already holds), never not at all.
+        await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Events(hall.Id));
+        await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Alerts(hall.Id));
+        return await grains.GetHall(hall.Id).GetSnapshotAsync();
+    }
+
+    /// <summary>A clerk console: every event of the hall, and the alerts of its window and of the queues it serves.</summary>
+    public async Task<HallSnapshot> JoinWindow(string hallId, string windowId)
+    {
+        var hall = Hall(hallId);
+        if (!hall.TryGetWindow(windowId, out var window))
+        {
+            throw new HubException($"Hall '{hall.Id}' has no window '{windowId}'.");
+        }
+
+        await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Events(hall.Id));
+        await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Window(hall.Id, window.Id));
+        return await grains.GetHall(hall.Id).GetSnapshotAsync();
+    }
+
+    public async Task LeaveHall(string hallId)
+    {
+        var hall = Hall(hallId);
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, LiveGroups.Events(hall.Id));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, LiveGroups.Alerts(hall.Id));
+        foreach (var window in hall.Windows)
+        {
+            await Groups.RemoveFromGroupAsync(Context.ConnectionId, LiveGroups.Window(hall.Id, window.Id));
+        }
+    }
+
+    private Hall Hall(string hallId) =>
+        catalog.TryGetHall(hallId, out var hall) ? hall : throw new HubException($"There is no hall '{hallId}'.");
+}
+
+/// <summary>The SignalR groups of a hall.</summary>
+public static class LiveGroups
+{
+    public static string Events(string hallId) => $"events:{hallId}";
+
+    public static string Alerts(string hallId) => $"alerts:{hallId}";
+
+    public static string Window(string hallId, string windowId) => $"window:{hallId}:{windowId}";
+}
