@@ -9,6 +9,7 @@ builder.AddHallMonitorApi();
 var app = builder.Build();
 
 app.UseHallMonitorErrors();
+app.MapPages();
 app.MapHealthEndpoints();
 app.MapHallApi();
 app.MapTicketApi();

@@ -1,0 +1,111 @@
+// The live hall: one SignalR connection that keeps a page's picture of the hall exactly in step with the
+// journal. Joining answers with a snapshot at sequence number `seq`; every later journal event arrives as
+// `event` with the next number. Events that arrive while joining are held until the snapshot is in; those
+// the snapshot already holds are dropped; a gap (a number skipped) or a reconnect means a fresh snapshot.
+/* global signalR */
+
+const retryDelays = [0, 1000, 2000, 5000, 10000];
+
+/**
+ * Connects a page to a hall.
+ * @param {object} options
+ * @param {string} options.hall          hall id
+ * @param {string} [options.window]      window id: joins as that window's clerk console
+ * @param {(snapshot: object) => void} options.onSnapshot  a complete picture (first join and every resync)
+ * @param {(event: object) => void} [options.onEvent]      each journal event after the snapshot, in order
+ * @param {(alert: object) => void} [options.onAlert]      an alert raised, escalated, acknowledged or resolved
+ * @param {(status: 'connecting'|'live'|'reconnecting'|'offline', detail?: string) => void} [options.onStatus]
+ * @returns {{ stop: () => Promise<void>, resync: () => Promise<void>, connection: object }}
+ */
+export function connectHall({ hall, window, onSnapshot, onEvent = () => {}, onAlert = () => {}, onStatus = () => {} }) {
+  const connection = new signalR.HubConnectionBuilder()
+    .withUrl('/hubs/hall', { accessTokenFactory: () => sessionStorage.getItem('hallmonitor.token') ?? '' })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => retryDelays[Math.min(ctx.previousRetryCount, retryDelays.length - 1)] })
+    .configureLogging(signalR.LogLevel.Warning)
+    .build();
+
+  let lastSeq = -1;
+  let held = null; // events received while a join is in flight
+  let stopped = false;
+
+  connection.on('event', event => {
+    if (held) {
+      held.push(event);
+      return;
+    }
+    apply(event);
+  });
+  connection.on('alert', alert => onAlert(alert));
+
+  function apply(event) {
+    if (event.seq <= lastSeq) {
+      return; // already in the snapshot
+    }
+    if (event.seq !== lastSeq + 1) {
+      resync(); // a gap: something was missed, so start from a fresh picture
+      return;
+    }
+    lastSeq = event.seq;
+    onEvent(event);
+  }
+
+  async function join() {
+    held = [];
+    try {
+      const snapshot = window
+        ? await connection.invoke('JoinWindow', hall, window)
+        : await connection.invoke('JoinHall', hall);
+      lastSeq = snapshot.seq;
+      const pending = held;
+      held = null;
+      onSnapshot(snapshot);
+      pending.sort((a, b) => a.seq - b.seq).forEach(apply);
+      onStatus('live');
+    } catch (error) {
+      held = null;
+      throw error;
+    }
+  }
+
+  let resyncing = null;
+  function resync() {
+    resyncing ??= join()
+      .catch(error => onStatus('reconnecting', String(error?.message ?? error)))
+      .finally(() => { resyncing = null; });
+    return resyncing;
+  }
+
+  connection.onreconnecting(error => onStatus('reconnecting', error?.message));
+  connection.onreconnected(() => resync());
+  connection.onclose(async () => {
+    if (stopped) {
+      return;
+    }
+    onStatus('offline');
+    await start(); // automatic reconnect gave up: keep trying, a wall screen must come back on its own
+  });
+
+  async function start() {
+    for (let attempt = 0; !stopped; attempt++) {
+      try {
+        onStatus(attempt === 0 ? 'connecting' : 'reconnecting');
+        await connection.start();
+        await join();
+        return;
+      } catch (error) {
+        onStatus('reconnecting', String(error?.message ?? error));
+        await new Promise(resolve => setTimeout(resolve, retryDelays[Math.min(attempt + 1, retryDelays.length - 1)]));
+      }
+    }
+  }
+
+  start();
+  return {
+    connection,
+    resync,
+    stop: async () => {
+      stopped = true;
+      await connection.stop();
+    },
+  };
+}
