@@ -11,6 +11,7 @@ var app = builder.Build();
 app.UseHallMonitorErrors();
 app.MapPages();
 app.MapHealthEndpoints();
+app.MapPrometheusMetrics();
 app.MapHallApi();
 app.MapTicketApi();
 app.MapWindowApi();

@@ -39,6 +39,7 @@ public static class SiloHostingExtensions
                 throw new InvalidOperationException($"HallMonitor:Storage '{options.Storage}' is not supported here; use 'sqlite' or 'memory'.");
         }
 
+        services.AddHallMonitorMetrics();
         services.AddSingleton<HallJournals>();
         services.AddSingleton<IHallEventStream>(sp => sp.GetRequiredService<HallJournals>());
         services.AddGrainRuntime(configure: null, typeof(HallGrain).Assembly);

@@ -22,6 +22,7 @@ public static partial class ApiExtensions
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
             options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
+        builder.Services.AddSingleton<WebMetrics>();
         builder.Services.AddSignalR().AddJsonProtocol(options => HallMonitorJson.Configure(options.PayloadSerializerOptions));
         builder.Services.AddHostedService<HallEventPublisher>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -39,6 +40,8 @@ public static partial class ApiExtensions
 
     public static WebApplication UseHallMonitorErrors(this WebApplication app)
     {
+        var metrics = app.Services.GetRequiredService<WebMetrics>();
+        app.Use((context, next) => metrics.MeasureAsync(context, next));
         app.UseExceptionHandler();
         app.UseStatusCodePages();
 

@@ -10,8 +10,20 @@ namespace HallMonitor.Web;
 /// hall's supervisors and wall screens, and to a clerk console what concerns its window and the queues it
 /// serves.
 /// </summary>
-public sealed class HallHub(HallCatalog catalog, IGrainFactory grains) : Hub
+public sealed class HallHub(HallCatalog catalog, IGrainFactory grains, WebMetrics metrics) : Hub
 {
+    public override Task OnConnectedAsync()
+    {
+        metrics.Connected();
+        return base.OnConnectedAsync();
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        metrics.Disconnected();
+        return base.OnDisconnectedAsync(exception);
+    }
+
     /// <summary>Wall screens and supervisors: every event and every alert of the hall.</summary>
     public async Task<HallSnapshot> JoinHall(string hallId)
     {

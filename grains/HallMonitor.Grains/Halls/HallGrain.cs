@@ -18,6 +18,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 {
     private readonly HallCatalog _catalog;
     private readonly HallJournals _journals;
+    private readonly HallMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<HallGrain> _logger;
     private static readonly TimeSpan ClaimLifetime = TimeSpan.FromSeconds(30);
@@ -32,6 +33,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     public HallGrain(
         HallCatalog catalog,
         HallJournals journals,
+        HallMetrics metrics,
         TimeProvider time,
         ILogger<HallGrain> logger,
         [PersistentState("hall")] IPersistentState<HallProjection> projection)
@@ -39,6 +41,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     {
         _catalog = catalog;
         _journals = journals;
+        _metrics = metrics;
         _time = time;
         _logger = logger;
     }
@@ -55,6 +58,8 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         {
             _dispatch.Update(matter, line.HeadKey());
         }
+
+        PublishGauges();
 
         // Roll over now if the silo slept through midnight; it calls other grains, so not inside activation.
         _rollOver = RegisterGrainTimer(_ => RollOverAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
@@ -227,6 +232,8 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
                 ApplyRecord(record);
             }
         }
+
+        PublishGauges();
     }
 
     public async Task<JournalPage> ReadJournalAsync(long fromSeq, int limit)
@@ -256,7 +263,20 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
     public Task<long> EnsureActiveAsync() => Task.FromResult(State.AppliedSeq);
 
-    protected override void Apply(JournalRecord record) => State.Apply(record, _hall);
+    protected override void Apply(JournalRecord record)
+    {
+        State.Apply(record, _hall);
+        if (!Restoring)
+        {
+            _metrics.Count(_hall.Id, record);
+        }
+    }
+
+    /// <summary>Hands the gauges the hall as the projection now stands.</summary>
+    private void PublishGauges() => _metrics.Publish(_hall.Id, new HallGauges(
+        State.Waiting.ToDictionary(p => p.Key, p => new QueueGauge(p.Value.Count, p.Value.Oldest?.IssuedAt), StringComparer.Ordinal),
+        _hall.Windows.GroupBy(w => State.Windows.GetValueOrDefault(w.Id)?.State ?? WindowState.Closed).ToDictionary(g => g.Key, g => g.Count()),
+        State.Alerts.Values.Where(a => a.State == AlertState.Open).GroupBy(a => a.Kind).ToDictionary(g => g.Key, g => g.Count())));
 
     /// <summary>Applies the durable events the projection has not seen yet, up to <paramref name="seq"/>.</summary>
     private async Task CatchUpAsync(long seq)
@@ -275,9 +295,11 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
             if (State.AppliedSeq == before)
             {
-                return;
+                break;
             }
         }
+
+        PublishGauges();
     }
 
     /// <summary>Reserves the next number of a prefix for the day; synchronous, so interleaved requests never share one.</summary>

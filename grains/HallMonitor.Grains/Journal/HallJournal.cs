@@ -15,6 +15,8 @@ namespace HallMonitor.Grains;
 public sealed class HallJournal
 {
     private readonly IJournalStore _store;
+    private readonly HallMetrics? _metrics;
+    private readonly TimeProvider _time;
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _reload = new(1, 1);
     private readonly List<Channel<IReadOnlyList<JournalRecord>>> _subscribers = [];
@@ -23,10 +25,12 @@ public sealed class HallJournal
     private long _epoch = -1;
     private long _durableSeq;
 
-    public HallJournal(string hallId, IJournalStore store)
+    public HallJournal(string hallId, IJournalStore store, HallMetrics? metrics = null, TimeProvider? time = null)
     {
         HallId = hallId;
         _store = store;
+        _metrics = metrics;
+        _time = time ?? TimeProvider.System;
     }
 
     public string HallId { get; }
@@ -46,6 +50,7 @@ public sealed class HallJournal
         {
             JournalRecord[] records;
             Task write;
+            var started = _time.GetTimestamp();
             lock (_lock)
             {
                 if (_epoch != _store.Epoch)
@@ -75,6 +80,7 @@ public sealed class HallJournal
                 throw new JournalUnavailableException($"The journal of hall '{HallId}' could not be written; nothing was changed.", exception);
             }
 
+            _metrics?.RecordJournalAppend(HallId, _time.GetElapsedTime(started));
             return records;
         }
     }
@@ -209,13 +215,13 @@ public sealed class JournalSubscription(ChannelReader<IReadOnlyList<JournalRecor
 }
 
 /// <summary>The journals of all halls, one <see cref="HallJournal"/> per hall; in process, also the hall event stream.</summary>
-public sealed class HallJournals(IJournalStore store) : IHallEventStream
+public sealed class HallJournals(IJournalStore store, HallMetrics? metrics = null) : IHallEventStream
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HallJournal> _journals = new(StringComparer.Ordinal);
 
     public IJournalStore Store => store;
 
-    public HallJournal Get(string hallId) => _journals.GetOrAdd(hallId, id => new HallJournal(id, store));
+    public HallJournal Get(string hallId) => _journals.GetOrAdd(hallId, id => new HallJournal(id, store, metrics));
 
     public IHallEventSubscription Subscribe(string hallId) => Get(hallId).Subscribe();
 }

@@ -32,10 +32,28 @@ public abstract partial class JournaledGrain<TState> : Grain
 
     protected TState State => _checkpoint.State;
 
+    /// <summary>True while the grain replays the journal at activation: nothing applied then is news.</summary>
+    protected bool Restoring { get; private set; }
+
     /// <summary>Loads the events written after the checkpoint and keeps checkpointing while active.</summary>
     protected async Task RestoreAsync(HallJournal journal, Func<long, JournalQuery> eventsAfter, CancellationToken cancellationToken)
     {
         _checkpointedSeq = State.AppliedSeq;
+        Restoring = true;
+        try
+        {
+            await ReplayAsync(journal, eventsAfter, cancellationToken);
+        }
+        finally
+        {
+            Restoring = false;
+        }
+
+        RegisterGrainTimer(_ => CheckpointAsync(), CheckpointPeriod, CheckpointPeriod);
+    }
+
+    private async Task ReplayAsync(HallJournal journal, Func<long, JournalQuery> eventsAfter, CancellationToken cancellationToken)
+    {
         while (true)
         {
             var before = State.AppliedSeq;
@@ -51,8 +69,6 @@ public abstract partial class JournaledGrain<TState> : Grain
                 break;
             }
         }
-
-        RegisterGrainTimer(_ => CheckpointAsync(), CheckpointPeriod, CheckpointPeriod);
     }
 
     /// <summary>Applies a durable record unless the state already reflects it.</summary>

@@ -66,6 +66,18 @@ public sealed partial class GrainRuntime : IGrainFactory, IGrainCallInvoker
     /// <summary>The number of live activations.</summary>
     public int ActivationCount => _directory.Count;
 
+    /// <summary>Live activations per grain type, every hosted type included.</summary>
+    public IReadOnlyDictionary<string, int> CountActivationsByType()
+    {
+        var counts = _classesByName.Keys.ToDictionary(name => name, _ => 0, StringComparer.Ordinal);
+        foreach (var grainId in _directory.Keys)
+        {
+            counts[grainId.Type] = counts.GetValueOrDefault(grainId.Type) + 1;
+        }
+
+        return counts;
+    }
+
     /// <summary>Starts the idle collector.</summary>
     public void Start() =>
         _collector ??= TimeProvider.CreateTimer(static state => ((GrainRuntime)state!).CollectIdle(), this, Options.CollectionQuantum, Options.CollectionQuantum);

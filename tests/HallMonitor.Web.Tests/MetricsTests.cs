@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+
+namespace HallMonitor.Web.Tests;
+
+public sealed partial class MetricsTests
+{
+    [Fact]
+    public async Task Metrics_PassPromtoolAndCountWhatHappened()
+    {
+        await using var api = new ApiFactory();
+        var client = api.CreateClient();
+        await client.IssueAsync("BIZ-REG");
+        await client.IssueAsync("BIZ-REG");
+        await client.IssueAsync("TAX-INV");
+        await client.OpenAsync("09", "王芳");
+        await client.CallNextAsync("09");
+        await client.ActAsync("09", "start");
+        await client.ActAsync("09", "complete");
+        await client.OpenAsync("11", "李明");
+        await client.CallNextAsync("11");
+        await client.ActAsync("11", "no-show");
+        await client.SnapshotAsync();
+
+        var response = await client.GetAsync("/metrics");
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.Equal("text/plain; version=0.0.4; charset=utf-8", response.Content.Headers.ContentType!.ToString());
+        Assert.Equal("", await PromtoolAsync(text));
+        Assert.Equal(2, Sample(text, "hallmonitor_tickets_issued_total", "hall=\"xinqu\",matter=\"BIZ-REG\""));
+        Assert.Equal(1, Sample(text, "hallmonitor_tickets_finished_total", "hall=\"xinqu\",matter=\"BIZ-REG\",outcome=\"completed\""));
+        Assert.Equal(1, Sample(text, "hallmonitor_tickets_finished_total", "hall=\"xinqu\",matter=\"TAX-INV\",outcome=\"no_show\""));
+        Assert.Equal(1, Sample(text, "hallmonitor_ticket_wait_seconds_count", "hall=\"xinqu\",matter=\"BIZ-REG\""));
+        Assert.Equal(1, Sample(text, "hallmonitor_ticket_wait_seconds_bucket", "hall=\"xinqu\",matter=\"BIZ-REG\",le=\"30\""));
+        Assert.Equal(1, Sample(text, "hallmonitor_ticket_handle_seconds_count", "hall=\"xinqu\",matter=\"BIZ-REG\""));
+        Assert.Equal(1, Sample(text, "hallmonitor_queue_waiting", "hall=\"xinqu\",matter=\"BIZ-REG\""));
+        Assert.Equal(2, Sample(text, "hallmonitor_windows", "hall=\"xinqu\",state=\"idle\""));
+        Assert.Equal(10, Sample(text, "hallmonitor_windows", "hall=\"xinqu\",state=\"closed\""));
+        Assert.Equal(1800, Sample(text, "hallmonitor_queue_wait_target_seconds", "hall=\"xinqu\",matter=\"BIZ-REG\""));
+        Assert.True(Sample(text, "hallmonitor_journal_append_seconds_count", "hall=\"xinqu\"") >= 9);
+        Assert.Equal(3, Sample(text, "hallmonitor_http_requests_total", "method=\"POST\",route=\"/api/halls/{hall}/tickets/\",status_class=\"2xx\""));
+        Assert.Contains("# TYPE process_cpu_seconds_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_gc_collections_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("hallmonitor_grain_activations{type=\"window\"}", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_ExistAtZeroForEveryMatterFromStartUp_AndNeverNameATicketOrClerk()
+    {
+        await using var api = new ApiFactory();
+
+        var text = await api.CreateClient().GetStringAsync("/metrics");
+
+        foreach (var matter in new[] { "BIZ-REG", "TAX-INV", "RE-TRANS" })
+        {
+            var labels = $"hall=\"xinqu\",matter=\"{matter}\"";
+            Assert.Equal(0, Sample(text, "hallmonitor_tickets_issued_total", labels));
+            Assert.Equal(0, Sample(text, "hallmonitor_ticket_wait_seconds_count", labels));
+            Assert.Equal(0, Sample(text, "hallmonitor_ticket_handle_seconds_count", labels));
+            Assert.Equal(0, Sample(text, "hallmonitor_tickets_finished_total", labels + ",outcome=\"expired\""));
+            Assert.Equal(0, Sample(text, "hallmonitor_alerts_raised_total", $"hall=\"xinqu\",kind=\"waitOvertime\",level=\"overtime\",matter=\"{matter}\""));
+            Assert.Equal(0, Sample(text, "hallmonitor_ratings_total", labels + ",score=\"5\""));
+        }
+
+        Assert.Equal(0, Sample(text, "hallmonitor_alerts_open", "hall=\"xinqu\",kind=\"queueBacklog\""));
+        Assert.DoesNotMatch(LabelNamedTicketOrClerk(), text);
+    }
+
+    private static double Sample(string text, string name, string labels)
+    {
+        var line = text.Split('\n').SingleOrDefault(l => l.StartsWith($"{name}{{{labels}}} ", StringComparison.Ordinal))
+            ?? throw new Xunit.Sdk.XunitException($"No sample {name}{{{labels}}}");
+        return double.Parse(line[(line.LastIndexOf(' ') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Runs <c>promtool check metrics</c> (Debian package prometheus) and returns what it complained about.</summary>
+    private static async Task<string> PromtoolAsync(string metrics)
+    {
+        var start = new ProcessStartInfo("promtool", "check metrics")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var promtool = Process.Start(start) ?? throw new InvalidOperationException("promtool is not installed; ./test.sh installs the Debian package prometheus.");
+        await promtool.StandardInput.WriteAsync(metrics);
+        promtool.StandardInput.Close();
+        var output = await promtool.StandardOutput.ReadToEndAsync() + await promtool.StandardError.ReadToEndAsync();
+        await promtool.WaitForExitAsync();
+        return promtool.ExitCode == 0 ? "" : $"exit {promtool.ExitCode}: {output}";
+    }
+
+    [GeneratedRegex("[{,](ticket|ticket_id|ticketId|clerk|number)=")]
+    private static partial Regex LabelNamedTicketOrClerk();
+}
