@@ -17,6 +17,7 @@ app.MapTicketApi();
 app.MapWindowApi();
 app.MapJournalApi();
 app.MapAlertApi();
+app.MapReportApi();
 app.MapHub<HallHub>("/hubs/hall");
 app.LogStartup();
 

@@ -7,7 +7,8 @@ namespace HallMonitor.Silo;
 
 /// <summary>
 /// Activates every configured hall at start-up and streams each hall's committed journal records, in
-/// sequence order, into its hall grain's projection. Runs beside the grains, never inside a grain's turn.
+/// sequence order, into its projections: the hall grain (snapshot, numbering, dispatch) and the report
+/// grain (ticket facts). Runs beside the grains, never inside a grain's turn.
 /// </summary>
 public sealed partial class HallProjectionFeed(
     HallCatalog catalog,
@@ -16,17 +17,25 @@ public sealed partial class HallProjectionFeed(
     ILogger<HallProjectionFeed> logger) : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(catalog.Halls.Select(hall => FeedAsync(hall.Id, stoppingToken)));
+        Task.WhenAll(catalog.Halls.SelectMany(hall => new[]
+        {
+            FeedAsync(hall.Id, "hall", grains.GetHall(hall.Id).EnsureActiveAsync, grains.GetHall(hall.Id).ApplyCommittedAsync, stoppingToken),
+            FeedAsync(hall.Id, "reports", () => Task.CompletedTask, grains.GetGrain<IReportGrain>(hall.Id).ApplyCommittedAsync, stoppingToken),
+        }));
 
-    private async Task FeedAsync(string hallId, CancellationToken stoppingToken)
+    private async Task FeedAsync(
+        string hallId,
+        string projection,
+        Func<Task> activate,
+        Func<IReadOnlyList<JournalRecord>, Task> deliver,
+        CancellationToken stoppingToken)
     {
-        // Subscribe first: what commits before the hall activates is read by its catch-up, what commits
+        // Subscribe first: what commits before the projection activates is read by its catch-up, what commits
         // after arrives here, and the overlap is skipped by sequence number.
         using var subscription = journals.Get(hallId).Subscribe();
-        var hall = grains.GetHall(hallId);
         try
         {
-            await hall.EnsureActiveAsync();
+            await activate();
             var pending = new List<JournalRecord>();
             while (await subscription.Reader.WaitToReadAsync(stoppingToken))
             {
@@ -38,12 +47,12 @@ public sealed partial class HallProjectionFeed(
 
                 try
                 {
-                    await hall.ApplyCommittedAsync([.. pending]);
+                    await deliver([.. pending]);
                 }
                 catch (Exception exception) when (exception is not OperationCanceledException)
                 {
-                    // The projection fills any gap from the journal on its next delivery or snapshot.
-                    LogFeedFailed(logger, exception, hallId);
+                    // The projection fills any gap from the journal on its next delivery or read.
+                    LogFeedFailed(logger, exception, projection, hallId);
                 }
             }
         }
@@ -52,6 +61,6 @@ public sealed partial class HallProjectionFeed(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Feeding the projection of hall {HallId} failed")]
-    private static partial void LogFeedFailed(ILogger logger, Exception exception, string hallId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Feeding the {Projection} projection of hall {HallId} failed")]
+    private static partial void LogFeedFailed(ILogger logger, Exception exception, string projection, string hallId);
 }

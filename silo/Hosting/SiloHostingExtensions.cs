@@ -30,10 +30,12 @@ public static class SiloHostingExtensions
                 services.AddSingleton(sp => new SqliteStore(path, options.SqliteSynchronous, sp.GetRequiredService<ILogger<SqliteStore>>()));
                 services.AddSingleton<IJournalStore, SqliteJournalStore>();
                 services.AddKeyedSingleton<IGrainStorage>(GrainStorage.DefaultName, (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteStore>()));
+                services.AddSingleton<IReportStore, SqliteReportStore>();
                 break;
             case "memory":
                 services.AddSingleton<IJournalStore, MemoryJournalStore>();
                 services.AddMemoryGrainStorage();
+                services.AddSingleton<IReportStore, MemoryReportStore>();
                 break;
             default:
                 throw new InvalidOperationException($"HallMonitor:Storage '{options.Storage}' is not supported here; use 'sqlite' or 'memory'.");

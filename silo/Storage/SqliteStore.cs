@@ -6,7 +6,8 @@ using Microsoft.Extensions.Logging;
 namespace HallMonitor.Silo;
 
 /// <summary>
-/// The embedded database: one SQLite file in WAL mode holding the hall journals and the grain checkpoints.
+/// The embedded database: one SQLite file in WAL mode holding the hall journals, the grain checkpoints and
+/// the report facts.
 /// </summary>
 /// <remarks>
 /// All writes go through one connection and one queue. The writer takes everything queued, runs it in
@@ -57,6 +58,18 @@ public sealed partial class SqliteStore : IAsyncDisposable
             CREATE INDEX IF NOT EXISTS journal_by_ticket ON journal (hall, ticket_id, seq) WHERE ticket_id IS NOT NULL;
             CREATE INDEX IF NOT EXISTS journal_by_window ON journal (hall, window_id, seq) WHERE window_id IS NOT NULL;
             CREATE INDEX IF NOT EXISTS journal_by_matter ON journal (hall, matter_code, seq) WHERE matter_code IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS ticket_facts (
+                hall TEXT NOT NULL,
+                ticket_id TEXT NOT NULL,
+                service_day TEXT NOT NULL,
+                data TEXT NOT NULL,
+                PRIMARY KEY (hall, ticket_id)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS ticket_facts_by_day ON ticket_facts (hall, service_day);
+            CREATE TABLE IF NOT EXISTS report_positions (
+                hall TEXT NOT NULL PRIMARY KEY,
+                position INTEGER NOT NULL
+            ) WITHOUT ROWID;
             CREATE TABLE IF NOT EXISTS grain_state (
                 state_name TEXT NOT NULL,
                 grain_id TEXT NOT NULL,

@@ -22,13 +22,14 @@ public sealed class HallFixture : IAsyncDisposable
     private readonly IHost _host;
     private readonly string _hallsFile;
 
-    private HallFixture(IHost host, string hallsFile, ManualTimeProvider clock, MemoryJournalStore journal, MemoryGrainStorage storage)
+    private HallFixture(IHost host, string hallsFile, ManualTimeProvider clock, MemoryJournalStore journal, MemoryGrainStorage storage, MemoryReportStore reports)
     {
         _host = host;
         _hallsFile = hallsFile;
         Clock = clock;
         Journal = journal;
         Storage = storage;
+        Reports = reports;
     }
 
     public const string HallId = "test";
@@ -38,6 +39,8 @@ public sealed class HallFixture : IAsyncDisposable
     public MemoryJournalStore Journal { get; }
 
     public MemoryGrainStorage Storage { get; }
+
+    public MemoryReportStore Reports { get; }
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
@@ -87,9 +90,9 @@ public sealed class HallFixture : IAsyncDisposable
     };
 
     public static Task<HallFixture> StartAsync(HallsFile? halls = null, DateTimeOffset? now = null) =>
-        StartAsync(halls ?? TestHalls(), new ManualTimeProvider(now ?? Morning), new MemoryJournalStore(), new MemoryGrainStorage(HallMonitor.Grains.HallMonitorJson.Options));
+        StartAsync(halls ?? TestHalls(), new ManualTimeProvider(now ?? Morning), new MemoryJournalStore(), new MemoryGrainStorage(HallMonitor.Grains.HallMonitorJson.Options), new MemoryReportStore());
 
-    private static async Task<HallFixture> StartAsync(HallsFile halls, ManualTimeProvider clock, MemoryJournalStore journal, MemoryGrainStorage storage)
+    private static async Task<HallFixture> StartAsync(HallsFile halls, ManualTimeProvider clock, MemoryJournalStore journal, MemoryGrainStorage storage, MemoryReportStore reports)
     {
         var hallsFile = Path.Combine(Path.GetTempPath(), $"halls-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(hallsFile, JsonSerializer.Serialize(halls, HallMonitor.Grains.HallMonitorJson.Options));
@@ -105,10 +108,11 @@ public sealed class HallFixture : IAsyncDisposable
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddSingleton<IJournalStore>(journal);
         builder.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.DefaultName, storage);
+        builder.Services.AddSingleton<IReportStore>(reports);
 
         var host = builder.Build();
         await host.StartAsync();
-        var fixture = new HallFixture(host, hallsFile, clock, journal, storage);
+        var fixture = new HallFixture(host, hallsFile, clock, journal, storage, reports);
         await fixture.Hall.EnsureActiveAsync();
         return fixture;
     }
@@ -131,7 +135,7 @@ public sealed class HallFixture : IAsyncDisposable
     {
         await _host.StopAsync();
         _host.Dispose();
-        return await StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow()), Journal, Storage);
+        return await StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow()), Journal, Storage, Reports);
     }
 
     /// <summary>
@@ -139,7 +143,11 @@ public sealed class HallFixture : IAsyncDisposable
     /// stores, <paramref name="downtime"/> later.
     /// </summary>
     public Task<HallFixture> CrashAsync(TimeSpan? downtime = null) =>
-        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow() + (downtime ?? TimeSpan.Zero)), Journal, Storage);
+        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow() + (downtime ?? TimeSpan.Zero)), Journal, Storage, Reports);
+
+    /// <summary>Abandons this silo and starts a new one on the same journal, with every derived store lost.</summary>
+    public Task<HallFixture> CrashLosingDerivedStateAsync() =>
+        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow()), Journal, new MemoryGrainStorage(HallMonitor.Grains.HallMonitorJson.Options), new MemoryReportStore());
 
     private HallsFile Halls() => JsonSerializer.Deserialize<HallsFile>(File.ReadAllText(_hallsFile), HallMonitor.Grains.HallMonitorJson.Options)!;
 

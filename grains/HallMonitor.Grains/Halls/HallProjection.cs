@@ -52,7 +52,7 @@ public sealed class HallProjection : JournaledState
                 Window(e.Window).Call(e, record.At);
                 Today.Called++;
                 Today.WaitSecondsSum += e.WaitSeconds;
-                if (hall.TryGetMatter(e.Matter, out var matter) && e.WaitSeconds <= matter.WaitTargetSeconds)
+                if (hall.TryGetMatter(e.Matter, out var matter) && e.WaitSeconds < matter.WaitTargetSeconds)
                 {
                     Today.CalledWithinTarget++;
                 }
