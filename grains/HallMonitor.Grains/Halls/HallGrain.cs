@@ -22,6 +22,8 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     private readonly ILogger<HallGrain> _logger;
     private readonly Dictionary<string, int> _reserved = new(StringComparer.Ordinal);
     private DateOnly _reservedDay;
+    private long _numberingEpoch = -1;
+    private int _issuesInFlight;
     private Hall _hall = null!;
     private HallJournal _journal = null!;
     private DispatchIndex _dispatch = null!;
@@ -111,6 +113,21 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     public async Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer)
     {
         var definition = _hall.GetMatter(matter);
+        var epoch = _journals.Store.Epoch;
+        if (epoch != _numberingEpoch)
+        {
+            if (_issuesInFlight > 0)
+            {
+                // A write failed while numbers were on their way to the journal, so some of them may be lost;
+                // numbering on would leave a gap. A new activation numbers on from the durable journal.
+                DeactivateOnIdle();
+                throw new JournalUnavailableException($"A write to the journal of hall '{_hall.Id}' failed meanwhile; nothing was changed.");
+            }
+
+            // Nothing is on its way: every number reserved so far is durable.
+            _numberingEpoch = epoch;
+        }
+
         var now = _time.GetUtcNow();
         var at = _hall.LocalTime(now);
         var day = _hall.ServiceDay(now);
@@ -122,15 +139,21 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             : [new TicketTransferred(transfer.TicketId, transfer.Number, transfer.Matter, transfer.WindowId, transfer.Clerk, matter, ticketId, Seconds(now - transfer.StartedAt)), issued];
 
         IReadOnlyList<JournalRecord> records;
+        _issuesInFlight++;
         try
         {
-            records = await _journal.AppendAsync(events, at, actor);
+            // Pinned to the epoch the numbering rests on, so that no number is sequenced after a lost one.
+            records = await _journal.AppendAsync(events, at, actor, _numberingEpoch);
         }
         catch (JournalUnavailableException)
         {
             // Reserved numbers may now have gaps; a new activation numbers on from the durable journal.
             DeactivateOnIdle();
             throw;
+        }
+        finally
+        {
+            _issuesInFlight--;
         }
 
         return new IssuedLeg(records[^1], transfer is null ? null : records[0], ServingWindows(matter), AverageHandleSeconds(definition));
