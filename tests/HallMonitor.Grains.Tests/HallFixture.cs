@@ -101,10 +101,17 @@ public sealed class HallFixture : IAsyncDisposable
         HandleTargetSeconds = handle,
     };
 
-    public static Task<HallFixture> StartAsync(HallsFile? halls = null, DateTimeOffset? now = null) =>
-        StartAsync(halls ?? TestHalls(), new ManualTimeProvider(now ?? Morning), new MemoryJournalStore(), new MemoryGrainStorage(HallMonitor.Grains.HallMonitorJson.Options));
+    /// <summary>
+    /// Starts a silo. <paramref name="journalStore"/> may put a store of the test's own in front of the memory
+    /// journal; a restarted or crashed-and-restarted silo uses the memory journal directly.
+    /// </summary>
+    public static Task<HallFixture> StartAsync(HallsFile? halls = null, DateTimeOffset? now = null, Func<MemoryJournalStore, IJournalStore>? journalStore = null)
+    {
+        var journal = new MemoryJournalStore();
+        return StartAsync(halls ?? TestHalls(), new ManualTimeProvider(now ?? Morning), journal, new MemoryGrainStorage(HallMonitor.Grains.HallMonitorJson.Options), journalStore?.Invoke(journal) ?? journal);
+    }
 
-    private static async Task<HallFixture> StartAsync(HallsFile halls, ManualTimeProvider clock, MemoryJournalStore journal, MemoryGrainStorage storage)
+    private static async Task<HallFixture> StartAsync(HallsFile halls, ManualTimeProvider clock, MemoryJournalStore journal, MemoryGrainStorage storage, IJournalStore? journalStore = null)
     {
         var hallsFile = Path.Combine(Path.GetTempPath(), $"halls-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(hallsFile, JsonSerializer.Serialize(halls, HallMonitor.Grains.HallMonitorJson.Options));
@@ -118,7 +125,7 @@ public sealed class HallFixture : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddHallMonitorSilo();
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddSingleton<IJournalStore>(journal);
+        builder.Services.AddSingleton<IJournalStore>(journalStore ?? journal);
         builder.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.DefaultName, storage);
 
         var host = builder.Build();

@@ -165,6 +165,28 @@ public sealed class NumberingTests
         Assert.Equal(Numbers("A", 199), journaled);
     }
 
+    [Fact]
+    public async Task Issue_StartingWhileAnEarlierIssuesWriteIsFailing_NeverLeavesAGap()
+    {
+        HeldJournalStore? store = null;
+        await using var hall = await HallFixture.StartAsync(journalStore: memory => store = new HeldJournalStore(memory));
+        await hall.IssueAsync("BIZ-REG");
+        var holding = store!.HoldNextAppendAsync();
+        var lost = Outcome(hall.IssueAsync("BIZ-REG"));
+        await holding;
+
+        store.FailHeldAppend();
+        var overlapping = await Outcome(hall.IssueAsync("BIZ-CHG"));
+        store.ReportHeldFailure();
+        var next = await hall.IssueAsync("BIZ-CHG");
+        var journaled = (await hall.ReadJournalAsync()).Select(r => r.Event).OfType<TicketIssued>().Select(e => e.Number).ToList();
+
+        Assert.IsType<JournalUnavailableException>((await lost).Failure);
+        Assert.Equal(Numbers("A", journaled.Count), journaled);
+        Assert.Equal(journaled[^1], next.Number);
+        Assert.True(overlapping.Failure is JournalUnavailableException || journaled.Contains(overlapping.Ticket!.Number));
+    }
+
     private static IEnumerable<string> Numbers(string prefix, int count) =>
         Enumerable.Range(1, count).Select(n => $"{prefix}{n:000}");
 
