@@ -137,6 +137,47 @@ public sealed class DispatchTests
     }
 
     [Fact]
+    public async Task CallNext_RacingCancels_EndsEachTicketEitherCalledOrCancelled()
+    {
+        await using var hall = await HallFixture.StartAsync();
+        await hall.OpenAsync("01");
+        await hall.OpenAsync("02");
+        var issued = new List<TicketView>();
+        for (var i = 0; i < 60; i++)
+        {
+            issued.Add(await hall.IssueAsync(i % 2 == 0 ? "BIZ-REG" : "TAX-INV"));
+        }
+
+        var cancelling = issued.Select(t => Task.Run(async () =>
+        {
+            try
+            {
+                await hall.Ticket(t.TicketId).CancelAsync("kiosk");
+            }
+            catch (ConflictException)
+            {
+            }
+        }));
+        var calling = HallFixture.WindowIds.Take(2).Select(window => Task.Run(async () =>
+        {
+            while (await hall.Window(window).CallNextAsync() is not null)
+            {
+                await hall.Window(window).NoShowAsync();
+            }
+        }));
+        await Task.WhenAll(cancelling.Concat(calling));
+        var journal = await hall.ReadJournalAsync();
+
+        foreach (var ticket in issued)
+        {
+            var endings = journal.Where(r => r.Event is TicketCalled or TicketCancelled && ((ITicketEvent)r.Event).TicketId == ticket.TicketId).ToList();
+            Assert.Single(endings);
+            var state = (await hall.Ticket(ticket.TicketId).GetAsync()).State;
+            Assert.Equal(endings[0].Event is TicketCalled ? TicketState.NoShow : TicketState.Cancelled, state);
+        }
+    }
+
+    [Fact]
     public async Task CallNext_FromEveryWindowConcurrently_CallsEachTicketExactlyOnce()
     {
         await using var hall = await HallFixture.StartAsync();

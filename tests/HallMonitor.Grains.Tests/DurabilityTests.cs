@@ -184,6 +184,47 @@ public sealed class DurabilityTests
     }
 
     [Fact]
+    public async Task Crash_KeepsRatingsAndRecallCounts()
+    {
+        await using var before = await HallFixture.StartAsync();
+        await before.OpenAsync("03");
+        var rated = await before.IssueAsync("BIZ-REG");
+        await before.IssueAsync("BIZ-REG");
+        await before.ServeNextAsync("03", TimeSpan.FromMinutes(5));
+        await before.Ticket(rated.TicketId).RateAsync(5, null, "visitor");
+        await before.Window("03").CallNextAsync();
+        await before.Window("03").RecallAsync();
+
+        await using var after = await before.CrashAsync();
+        var recalled = await after.Window("03").RecallAsync();
+
+        await Assert.ThrowsAsync<ConflictException>(() => after.Ticket(rated.TicketId).RateAsync(1, null, "visitor"));
+        Assert.Equal(2, recalled.Recalls);
+    }
+
+    [Fact]
+    public async Task IdleGrains_AreCollectedAndComeBackWithTheirState()
+    {
+        await using var hall = await HallFixture.StartAsync();
+        await hall.OpenAsync("01", "王芳");
+        await hall.IssueAsync("BIZ-REG");
+        var waiting = await hall.IssueAsync("TAX-INV");
+        await hall.Window("01").CallNextAsync();
+        var started = await hall.Window("01").StartAsync();
+        var journalLength = (await HallPicture.TakeAsync(hall)).JournalLength;
+
+        // Grains idle for 15 minutes are collected, checkpoint timers or not; the hall keeps itself for its roll-over.
+        hall.Clock.Advance(TimeSpan.FromMinutes(15));
+        await AdvanceUntilAsync(hall, () => hall.Runtime.ActivationCount == 1, "only the hall should stay active");
+        var completed = await hall.Window("01").CompleteAsync();
+        var next = await hall.Window("01").CallNextAsync();
+
+        Assert.Equal((hall.Clock.GetUtcNow() - started.StartedAt!.Value).TotalSeconds, completed.HandleSeconds);
+        Assert.Equal(waiting.TicketId, next!.TicketId);
+        Assert.Equal(journalLength + 2, (await hall.ReadJournalAsync()).Count);
+    }
+
+    [Fact]
     public async Task Crash_TwiceInARow_StillRebuildsTheSameHall()
     {
         await using var first = await HallFixture.StartAsync();
@@ -233,5 +274,21 @@ public sealed class DurabilityTests
         await hall.Window("01").StartAsync();
         await hall.IssueAsync("RE-TRANS", priority: true);
         hall.Clock.Advance(step);
+    }
+
+    /// <summary>
+    /// Moves the clock a second at a time, yielding in between, until <paramref name="condition"/> holds. A single
+    /// long jump would fire timer ticks and the idle collector within microseconds of each other, while a real
+    /// clock leaves the ticks time to finish before the collector looks.
+    /// </summary>
+    private static async Task AdvanceUntilAsync(HallFixture hall, Func<bool> condition, string because)
+    {
+        var deadline = Environment.TickCount64 + 10_000;
+        while (!condition())
+        {
+            Assert.True(Environment.TickCount64 < deadline, because);
+            hall.Clock.Advance(TimeSpan.FromSeconds(1));
+            await Task.Yield();
+        }
     }
 }
