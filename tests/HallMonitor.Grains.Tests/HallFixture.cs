@@ -218,13 +218,18 @@ public sealed class HallFixture : IAsyncDisposable
         {
             while (CountCommitted("ticketExpired") < count)
             {
-                await _committed.Reader.WaitToReadAsync(limit.Token);
+                if (!await _committed.Reader.WaitToReadAsync(limit.Token))
+                {
+                    break;
+                }
             }
         }
         catch (OperationCanceledException)
         {
-            Assert.Fail($"The roll-over journaled {CountCommitted("ticketExpired")} expired tickets, not {count}.");
         }
+
+        var expired = CountCommitted("ticketExpired");
+        Assert.True(expired >= count, $"The roll-over journaled {expired} expired tickets, not {count}.");
     }
 
     /// <summary>How many events of <paramref name="type"/> this silo has committed so far.</summary>
@@ -271,6 +276,12 @@ public sealed class HallFixture : IAsyncDisposable
         _host.Dispose();
     }
 
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        File.Delete(_hallsFile);
+    }
+
     private sealed class StoredState<TState> : IGrainState<TState>
         where TState : new()
     {
@@ -279,11 +290,5 @@ public sealed class HallFixture : IAsyncDisposable
         public string? ETag { get; set; }
 
         public bool RecordExists { get; set; }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await StopAsync();
-        File.Delete(_hallsFile);
     }
 }

@@ -56,7 +56,7 @@ public sealed class NumberingTests
     }
 
     [Fact]
-    public async Task Issue_Concurrently_JournalsEachPrefixsNumbersInIncreasingOrder()
+    public async Task Issue_Concurrently_JournalsTheNumbersOfEachPrefixInIncreasingOrder()
     {
         await using var hall = await HallFixture.StartAsync();
         var matters = Enumerable.Range(0, 300).Select(i => HallFixture.MatterCodes[i % HallFixture.MatterCodes.Count]);
@@ -69,6 +69,19 @@ public sealed class NumberingTests
             var inJournalOrder = issued.Where(e => e.Number.StartsWith(prefix, StringComparison.Ordinal)).Select(e => e.Number).ToList();
             Assert.Equal(Numbers(prefix, inJournalOrder.Count), inJournalOrder);
         }
+    }
+
+    [Fact]
+    public async Task Issue_PastNineHundredAndNinetyNine_KeepsCounting()
+    {
+        await using var hall = await HallFixture.StartAsync();
+        await Task.WhenAll(Enumerable.Range(0, 999).Select(_ => Task.Run(() => hall.IssueAsync("TAX-INV"))));
+
+        var thousandth = await hall.IssueAsync("TAX-INV");
+        var found = await hall.Ticket(thousandth.TicketId).GetAsync();
+
+        Assert.Equal("20261123-B1000", thousandth.TicketId);
+        Assert.Equal("B1000", found.Number);
     }
 
     [Fact]

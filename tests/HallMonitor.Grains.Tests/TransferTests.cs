@@ -110,6 +110,27 @@ public sealed class TransferTests
     }
 
     [Fact]
+    public async Task Transfer_OfATransferredLeg_ChainsTheLegs()
+    {
+        await using var hall = await HallFixture.StartAsync();
+        await hall.OpenAsync("01");
+        var first = await hall.IssueAsync("BIZ-REG");
+        await hall.Window("01").CallNextAsync();
+        await hall.Window("01").StartAsync();
+        var second = await hall.Window("01").TransferAsync("TAX-INV");
+        await hall.Window("01").CallNextAsync();
+        await hall.Window("01").StartAsync();
+
+        var third = await hall.Window("01").TransferAsync("BIZ-REG");
+        var middle = await hall.Ticket(second.TicketId).GetAsync();
+
+        Assert.Equal((first.TicketId, third.TicketId), (middle.TransferredFrom, middle.TransferredTo));
+        Assert.Equal(TicketState.Transferred, middle.State);
+        Assert.Equal(second.TicketId, third.TransferredFrom);
+        Assert.Equal("A002", third.Number);
+    }
+
+    [Fact]
     public async Task Transfer_ToTheSameMatter_IsInvalidAndChangesNothing()
     {
         await using var hall = await HallFixture.StartAsync();
