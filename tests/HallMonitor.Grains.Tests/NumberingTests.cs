@@ -132,6 +132,22 @@ public sealed class NumberingTests
     }
 
     [Fact]
+    public async Task Issue_AfterCrashBeforeAnyCheckpoint_FollowsTheLastNumber()
+    {
+        await using var before = await HallFixture.StartAsync();
+        await before.IssueAsync("BIZ-CHG");
+        await before.IssueAsync("TAX-INV");
+        await before.IssueAsync("BIZ-REG");
+
+        await using var after = await before.CrashAsync();
+        var nextA = await after.IssueAsync("BIZ-CHG");
+        var nextB = await after.IssueAsync("TAX-INV");
+
+        Assert.Null(await after.ReadCheckpointAsync<HallProjection>("hall", "hall", HallFixture.HallId));
+        Assert.Equal(["A003", "B002"], [nextA.Number, nextB.Number]);
+    }
+
+    [Fact]
     public async Task Issue_AfterCrash_FollowsTheLastDurableNumberNotTheCheckpoint()
     {
         await using var before = await HallFixture.StartAsync();
