@@ -19,8 +19,16 @@ public sealed class HallFixture : IAsyncDisposable
     /// <summary>09:00 on Monday 23 November 2026 in Asia/Shanghai.</summary>
     public static readonly DateTimeOffset Morning = new(2026, 11, 23, 1, 0, 0, TimeSpan.Zero);
 
+    /// <summary>The test hall's time zone, for computing local midnights independently of the product.</summary>
+    public static readonly TimeZoneInfo Shanghai = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
+
     private readonly IHost _host;
     private readonly string _hallsFile;
+    private readonly JournalSubscription _committed;
+    private readonly List<JournalRecord> _committedSoFar = [];
+    private bool _stopped;
 
     private HallFixture(IHost host, string hallsFile, ManualTimeProvider clock, MemoryJournalStore journal, MemoryGrainStorage storage, MemoryReportStore reports)
     {
@@ -30,6 +38,7 @@ public sealed class HallFixture : IAsyncDisposable
         Journal = journal;
         Storage = storage;
         Reports = reports;
+        _committed = host.Services.GetRequiredService<HallJournals>().Get(HallId).Subscribe();
     }
 
     public const string HallId = "test";
@@ -47,6 +56,12 @@ public sealed class HallFixture : IAsyncDisposable
     public GrainRuntime Runtime => _host.Services.GetRequiredService<GrainRuntime>();
 
     public IHallGrain Hall => Grains.GetHall(HallId);
+
+    /// <summary>The matter codes of the test hall.</summary>
+    public static IReadOnlyList<string> MatterCodes { get; } = ["BIZ-REG", "BIZ-CHG", "TAX-INV", "RE-TRANS"];
+
+    /// <summary>The window ids of the test hall.</summary>
+    public static IReadOnlyList<string> WindowIds { get; } = ["01", "02", "03", "04"];
 
     /// <summary>
     /// A hall with four matters (two share the prefix A) and windows: 01 and 02 serve everything, 03 only
@@ -89,10 +104,29 @@ public sealed class HallFixture : IAsyncDisposable
         HandleTargetSeconds = handle,
     };
 
-    public static Task<HallFixture> StartAsync(HallsFile? halls = null, DateTimeOffset? now = null) =>
-        StartAsync(halls ?? TestHalls(), new ManualTimeProvider(now ?? Morning), new MemoryJournalStore(), new MemoryGrainStorage(HallMonitor.Grains.HallMonitorJson.Options), new MemoryReportStore());
+    /// <summary>
+    /// Starts a silo. <paramref name="journalStore"/> may put a store of the test's own in front of the memory
+    /// journal; a restarted or crashed-and-restarted silo uses the memory journal directly.
+    /// </summary>
+    public static Task<HallFixture> StartAsync(HallsFile? halls = null, DateTimeOffset? now = null, Func<MemoryJournalStore, IJournalStore>? journalStore = null)
+    {
+        var journal = new MemoryJournalStore();
+        return StartAsync(
+            halls ?? TestHalls(),
+            new ManualTimeProvider(now ?? Morning),
+            journal,
+            new MemoryGrainStorage(HallMonitor.Grains.HallMonitorJson.Options),
+            new MemoryReportStore(),
+            journalStore?.Invoke(journal) ?? journal);
+    }
 
-    private static async Task<HallFixture> StartAsync(HallsFile halls, ManualTimeProvider clock, MemoryJournalStore journal, MemoryGrainStorage storage, MemoryReportStore reports)
+    private static async Task<HallFixture> StartAsync(
+        HallsFile halls,
+        ManualTimeProvider clock,
+        MemoryJournalStore journal,
+        MemoryGrainStorage storage,
+        MemoryReportStore reports,
+        IJournalStore? journalStore = null)
     {
         var hallsFile = Path.Combine(Path.GetTempPath(), $"halls-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(hallsFile, JsonSerializer.Serialize(halls, HallMonitor.Grains.HallMonitorJson.Options));
@@ -106,7 +140,7 @@ public sealed class HallFixture : IAsyncDisposable
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddHallMonitorSilo();
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddSingleton<IJournalStore>(journal);
+        builder.Services.AddSingleton<IJournalStore>(journalStore ?? journal);
         builder.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.DefaultName, storage);
         builder.Services.AddSingleton<IReportStore>(reports);
 
@@ -114,6 +148,12 @@ public sealed class HallFixture : IAsyncDisposable
         await host.StartAsync();
         var fixture = new HallFixture(host, hallsFile, clock, journal, storage, reports);
         await fixture.Hall.EnsureActiveAsync();
+
+        // The hall's first roll-over tick is due at once; a manual clock fires it only when moved. Firing it now,
+        // before any test moves the clock, arms the next one for exactly the coming local midnight. The snapshot
+        // call queues behind the tick, so it returns after the tick has re-armed the timer.
+        clock.Advance(TimeSpan.Zero);
+        await fixture.Hall.GetSnapshotAsync();
         return fixture;
     }
 
@@ -130,20 +170,135 @@ public sealed class HallFixture : IAsyncDisposable
     /// <summary>Opens a window for a clerk named after it.</summary>
     public Task<WindowView> OpenAsync(string window, string? clerk = null) => Window(window).OpenAsync(clerk ?? $"clerk{window}");
 
-    /// <summary>Stops this silo gracefully (grains write their checkpoints) and starts a new one on the same stores.</summary>
-    public async Task<HallFixture> RestartAsync()
+    /// <summary>Calls the next ticket at <paramref name="window"/>, serves it for <paramref name="handle"/> and completes it.</summary>
+    public async Task<TicketView> ServeNextAsync(string window, TimeSpan handle)
     {
-        await _host.StopAsync();
-        _host.Dispose();
-        return await StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow()), Journal, Storage, Reports);
+        var called = await Window(window).CallNextAsync() ?? throw new InvalidOperationException($"Nothing waits for window {window}.");
+        await Window(window).StartAsync();
+        Clock.Advance(handle);
+        await Window(window).CompleteAsync();
+        return called;
     }
 
     /// <summary>
-    /// Abandons this silo without stopping it, as a killed process would, and starts a new one on the same
-    /// stores, <paramref name="downtime"/> later.
+    /// Lets the hall's 30-second checkpoint timer write what the hall has seen so far: the snapshot call first
+    /// brings the projection up to the journal, and the one after the tick returns once the tick has run.
     /// </summary>
-    public Task<HallFixture> CrashAsync(TimeSpan? downtime = null) =>
-        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow() + (downtime ?? TimeSpan.Zero)), Journal, Storage, Reports);
+    public async Task CheckpointHallAsync()
+    {
+        await Hall.GetSnapshotAsync();
+        Clock.Advance(TimeSpan.FromSeconds(30));
+        await Hall.GetSnapshotAsync();
+    }
+
+    /// <summary>The last checkpoint a grain wrote, or null when it has written none.</summary>
+    public async Task<TState?> ReadCheckpointAsync<TState>(string stateName, string grainType, string key)
+        where TState : class, new()
+    {
+        var stored = new StoredState<TState>();
+        await Storage.ReadStateAsync(stateName, new GrainId(grainType, key), stored);
+        return stored.RecordExists ? stored.State : null;
+    }
+
+    /// <summary>The whole stored journal of the test hall, in sequence order.</summary>
+    public Task<IReadOnlyList<JournalRecord>> ReadJournalAsync() =>
+        Journal.ReadAsync(HallId, new JournalQuery { Limit = int.MaxValue });
+
+    /// <summary>The next local midnight of the test hall after the clock's current time.</summary>
+    public DateTimeOffset NextMidnight()
+    {
+        var tomorrow = TimeZoneInfo.ConvertTime(Clock.GetUtcNow(), Shanghai).Date.AddDays(1);
+        return new DateTimeOffset(tomorrow, Shanghai.GetUtcOffset(tomorrow));
+    }
+
+    /// <summary>
+    /// Moves the clock one second past the next local midnight, which fires the hall's roll-over, and waits until
+    /// the roll-over has journaled <paramref name="expectedExpiries"/> expired tickets.
+    /// </summary>
+    /// <remarks>
+    /// Only one second past midnight: grain calls time out on the same clock after 30 s, so moving further while
+    /// the roll-over's calls are under way would time them out.
+    /// </remarks>
+    public async Task StartNextServiceDayAsync(int expectedExpiries)
+    {
+        var expiredBefore = CountCommitted("ticketExpired");
+        var midnight = NextMidnight();
+
+        // Let the evening pass first: alerts that came due during the day are handled while it is still that
+        // day, as they would be with a clock that moves by itself.
+        if (midnight.AddMinutes(-1) > Clock.GetUtcNow())
+        {
+            Clock.AdvanceTo(midnight.AddMinutes(-1));
+            await SettleAsync();
+        }
+
+        Clock.AdvanceTo(midnight.AddSeconds(1));
+        await WaitForExpiriesAsync(expiredBefore + expectedExpiries);
+    }
+
+    /// <summary>Returns once every matter and window has handled the timer ticks that are due (calls queue behind them).</summary>
+    public async Task SettleAsync()
+    {
+        foreach (var matter in MatterCodes)
+        {
+            await Matter(matter).GetQueueAsync();
+        }
+
+        foreach (var window in WindowIds)
+        {
+            await Window(window).GetAsync();
+        }
+    }
+
+    /// <summary>Waits until this silo has journaled <paramref name="count"/> expired tickets in all.</summary>
+    public async Task WaitForExpiriesAsync(int count)
+    {
+        using var limit = new CancellationTokenSource(WaitLimit);
+        try
+        {
+            while (CountCommitted("ticketExpired") < count)
+            {
+                if (!await _committed.Reader.WaitToReadAsync(limit.Token))
+                {
+                    break;
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        var expired = CountCommitted("ticketExpired");
+        Assert.True(expired >= count, $"The roll-over journaled {expired} expired tickets, not {count}.");
+    }
+
+    /// <summary>How many events of <paramref name="type"/> this silo has committed so far.</summary>
+    private int CountCommitted(string type)
+    {
+        while (_committed.Reader.TryRead(out var records))
+        {
+            _committedSoFar.AddRange(records);
+        }
+
+        return _committedSoFar.Count(r => r.Type == type);
+    }
+
+    /// <summary>
+    /// Stops this silo gracefully (grains write their checkpoints) and starts a new one on the same stores,
+    /// <paramref name="downtime"/> later.
+    /// </summary>
+    public async Task<HallFixture> RestartAsync(TimeSpan downtime = default)
+    {
+        await StopAsync();
+        return await StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow() + downtime), Journal, Storage, Reports);
+    }
+
+    /// <summary>
+    /// Abandons this silo without stopping it, as a killed process would, and starts a new one on the same stores,
+    /// <paramref name="downtime"/> later. The abandoned silo's clock never moves again, so its timers stay silent.
+    /// </summary>
+    public Task<HallFixture> CrashAsync(TimeSpan downtime = default) =>
+        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow() + downtime), Journal, Storage, Reports);
 
     /// <summary>Abandons this silo and starts a new one on the same journal, with every derived store lost.</summary>
     public Task<HallFixture> CrashLosingDerivedStateAsync() =>
@@ -151,11 +306,33 @@ public sealed class HallFixture : IAsyncDisposable
 
     private HallsFile Halls() => JsonSerializer.Deserialize<HallsFile>(File.ReadAllText(_hallsFile), HallMonitor.Grains.HallMonitorJson.Options)!;
 
-    public async ValueTask DisposeAsync()
+    private async Task StopAsync()
     {
-        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        if (_stopped)
+        {
+            return;
+        }
+
+        _stopped = true;
+        _committed.Dispose();
+        using var limit = new CancellationTokenSource(WaitLimit);
         await _host.StopAsync(limit.Token);
         _host.Dispose();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
         File.Delete(_hallsFile);
+    }
+
+    private sealed class StoredState<TState> : IGrainState<TState>
+        where TState : new()
+    {
+        public TState State { get; set; } = new();
+
+        public string? ETag { get; set; }
+
+        public bool RecordExists { get; set; }
     }
 }

@@ -25,6 +25,8 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     private readonly Dictionary<string, int> _reserved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Claim> _claims = new(StringComparer.Ordinal);
     private DateOnly _reservedDay;
+    private long _numberingEpoch = -1;
+    private int _issuesInFlight;
     private Hall _hall = null!;
     private HallJournal _journal = null!;
     private DispatchIndex _dispatch = null!;
@@ -155,6 +157,21 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     public async Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer)
     {
         var definition = _hall.GetMatter(matter);
+        var epoch = _journals.Store.Epoch;
+        if (epoch != _numberingEpoch)
+        {
+            if (_issuesInFlight > 0)
+            {
+                // A write failed while numbers were on their way to the journal, so some of them may be lost;
+                // numbering on would leave a gap. A new activation numbers on from the durable journal.
+                DeactivateOnIdle();
+                throw new JournalUnavailableException($"A write to the journal of hall '{_hall.Id}' failed meanwhile; nothing was changed.");
+            }
+
+            // Nothing is on its way: every number reserved so far is durable.
+            _numberingEpoch = epoch;
+        }
+
         var now = _time.GetUtcNow();
         var at = _hall.LocalTime(now);
         var day = _hall.ServiceDay(now);
@@ -166,15 +183,21 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             : [new TicketTransferred(transfer.TicketId, transfer.Number, transfer.Matter, transfer.WindowId, transfer.Clerk, matter, ticketId, Seconds(now - transfer.StartedAt)), issued];
 
         IReadOnlyList<JournalRecord> records;
+        _issuesInFlight++;
         try
         {
-            records = await _journal.AppendAsync(events, at, actor);
+            // Pinned to the epoch the numbering rests on, so that no number is sequenced after a lost one.
+            records = await _journal.AppendAsync(events, at, actor, _numberingEpoch);
         }
         catch (JournalUnavailableException)
         {
             // Reserved numbers may now have gaps; a new activation numbers on from the durable journal.
             DeactivateOnIdle();
             throw;
+        }
+        finally
+        {
+            _issuesInFlight--;
         }
 
         return new IssuedLeg(records[^1], transfer is null ? null : records[0], ServingWindows(matter), AverageHandleSeconds(definition));
@@ -348,8 +371,14 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     /// <summary>Expires what is left of earlier service days and arms the timer for the next local midnight.</summary>
     private async Task RollOverAsync()
     {
-        var now = _time.GetUtcNow();
-        var today = _hall.ServiceDay(now);
+        if (_issuesInFlight > 0)
+        {
+            // A number issued just before midnight is still on its way to the journal; roll over once it is there.
+            _rollOver?.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
+            return;
+        }
+
+        var today = _hall.ServiceDay(_time.GetUtcNow());
         try
         {
             await CatchUpAsync(_journal.DurableSeq);
@@ -373,15 +402,15 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
             await WakeClocksAsync();
         }
-        catch (Exception exception) when (exception is JournalUnavailableException or TimeoutException)
+        catch (Exception exception)
         {
             LogRollOverFailed(_logger, exception, _hall.Id);
             _rollOver?.Change(TimeSpan.FromMinutes(1), Timeout.InfiniteTimeSpan);
             return;
         }
 
-        var nextMidnight = _hall.StartOf(today.AddDays(1));
-        _rollOver?.Change(nextMidnight - now, Timeout.InfiniteTimeSpan);
+        // From the time now, not from when the roll-over began: its awaits take time.
+        _rollOver?.Change(_hall.StartOf(today.AddDays(1)) - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>

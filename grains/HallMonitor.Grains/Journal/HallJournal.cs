@@ -41,9 +41,10 @@ public sealed class HallJournal
     /// <summary>
     /// Appends <paramref name="events"/> atomically, all at <paramref name="at"/> by <paramref name="actor"/>,
     /// and returns their records once durable. Throws <see cref="JournalUnavailableException"/> when the write
-    /// failed; then none of them is stored.
+    /// failed; then none of them is stored. With <paramref name="epoch"/>, the events are refused rather than
+    /// sequenced after a write that failed since the store was at that epoch.
     /// </summary>
-    public async Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, DateTimeOffset at, string actor)
+    public async Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, DateTimeOffset at, string actor, long? epoch = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(events.Count);
         while (true)
@@ -53,6 +54,11 @@ public sealed class HallJournal
             var started = _time.GetTimestamp();
             lock (_lock)
             {
+                if (epoch is { } expected && expected != _store.Epoch)
+                {
+                    throw new JournalUnavailableException($"A write to the journal of hall '{HallId}' failed meanwhile; nothing was changed.");
+                }
+
                 if (_epoch != _store.Epoch)
                 {
                     records = [];

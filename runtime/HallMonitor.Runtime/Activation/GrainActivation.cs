@@ -356,7 +356,11 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
             return false;
         }
 
-        _lastActiveEpoch = Runtime.Epoch;
+        if (request.IsActivity)
+        {
+            _lastActiveEpoch = Runtime.Epoch;
+        }
+
         BeginRequest(request.Options);
         item = new WorkItem(default, request);
         return true;
@@ -443,8 +447,8 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Ends an in-flight request; called under the lock.</summary>
-    private void CountEnd(InvokeOptions options)
+    /// <summary>Ends an in-flight request; called under the lock. Only <paramref name="activity"/> postpones idle collection.</summary>
+    private void CountEnd(InvokeOptions options, bool activity = true)
     {
         _inFlight--;
         if (!options.HasFlag(InvokeOptions.AlwaysInterleave))
@@ -456,15 +460,18 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
             }
         }
 
-        _lastActiveEpoch = Runtime.Epoch;
+        if (activity)
+        {
+            _lastActiveEpoch = Runtime.Epoch;
+        }
     }
 
     /// <summary>Ends a request that completed after its first turn, from whatever thread completed it.</summary>
-    internal void EndRequest(InvokeOptions options)
+    internal void EndRequest(InvokeOptions options, bool activity = true)
     {
         lock (_lock)
         {
-            CountEnd(options);
+            CountEnd(options, activity);
             if (_pumpOwned || !HasRunnableWork())
             {
                 return;
@@ -537,7 +544,7 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
             request.Complete(task, this);
             lock (_lock)
             {
-                CountEnd(request.Options);
+                CountEnd(request.Options, request.IsActivity);
             }
 
             return;
@@ -548,7 +555,7 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
             {
                 var (activation, request) = ((GrainActivation, Request))state!;
                 request.Complete(completed, activation);
-                activation.EndRequest(request.Options);
+                activation.EndRequest(request.Options, request.IsActivity);
             },
             (this, request),
             CancellationToken.None,
@@ -697,6 +704,9 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
 
         public virtual InvokeOptions Options => InvokeOptions.None;
 
+        /// <summary>Whether running it counts as use of the activation, which postpones its idle collection.</summary>
+        public virtual bool IsActivity => true;
+
         protected bool IsExpired => Volatile.Read(ref _state) == Expired;
 
         /// <summary>Marks the request expired unless it has been claimed to run. True if it will never run.</summary>
@@ -844,6 +854,9 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
     internal sealed class TimerTickRequest(GrainTimer timer) : Request
     {
         public override InvokeOptions Options => timer.Interleave ? InvokeOptions.AlwaysInterleave : InvokeOptions.None;
+
+        /// <summary>As in Orleans, ticks do not keep an otherwise idle grain alive; a keep-alive timer does that.</summary>
+        public override bool IsActivity => false;
 
         protected override Task Execute(GrainActivation activation) => timer.RunCallback();
 
