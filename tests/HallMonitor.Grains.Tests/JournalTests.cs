@@ -286,3 +286,47 @@ public sealed class JournalTests
         await hall.ServeNextAsync("03", TimeSpan.FromMinutes(3));
     }
 }
+
+/// <summary>The hall's own record of the last event anchors the chain's tail.</summary>
+public sealed class JournalAnchorTests
+{
+    [Fact]
+    public async Task Verify_CatchesTheLastEventEditedWithItsHashRecomputed()
+    {
+        await using var hall = await HallFixture.StartAsync();
+        await hall.IssueAsync("BIZ-REG");
+        await hall.IssueAsync("TAX-INV");
+        await hall.Hall.GetSnapshotAsync();
+
+        hall.Journal.Tamper(HallFixture.HallId, 2, record =>
+        {
+            var forged = record with { Data = record.Data.Replace("TAX-INV", "BIZ-REG", StringComparison.Ordinal) };
+            return forged with { Hash = JournalHash.Compute(forged) };
+        });
+        var verification = await hall.Hall.VerifyJournalAsync();
+
+        Assert.False(verification.Ok);
+        Assert.Equal(2, verification.FirstBadSeq);
+        Assert.Contains("not the one the hall recorded", verification.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Verify_CatchesTheTailEditedWhileTheSiloWasDown_FromTheHallsCheckpoint()
+    {
+        var before = await HallFixture.StartAsync();
+        await before.IssueAsync("BIZ-REG");
+        await before.IssueAsync("TAX-INV");
+        await before.CheckpointHallAsync();
+        before.Journal.Tamper(HallFixture.HallId, 2, record =>
+        {
+            var forged = record with { Actor = "somebody else" };
+            return forged with { Hash = JournalHash.Compute(forged) };
+        });
+
+        await using var hall = await before.CrashAsync();
+        var verification = await hall.Hall.VerifyJournalAsync();
+
+        Assert.False(verification.Ok);
+        Assert.Equal(2, verification.FirstBadSeq);
+    }
+}

@@ -45,7 +45,7 @@ public static class TicketEndpoints
             errors.Add("score", "score must be 1 (非常不满意) to 5 (非常满意).");
         }
 
-        if (body.Comment is { Length: > 500 })
+        if (body.Comment?.Trim() is { Length: > 500 })
         {
             errors.Add("comment", "comment has at most 500 characters.");
         }

@@ -75,8 +75,6 @@ public sealed record HallKpis
 
     public int Transferred { get; init; }
 
-    public int Expired { get; init; }
-
     [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public double? AvgWaitSeconds { get; init; }
 

@@ -106,7 +106,6 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
                 NoShow = figures.NoShow,
                 Cancelled = figures.Cancelled,
                 Transferred = figures.Transferred,
-                Expired = figures.Expired,
                 AvgWaitSeconds = figures.Called > 0 ? Seconds(figures.WaitSecondsSum / figures.Called) : null,
                 AvgHandleSeconds = figures.Completed > 0 ? Seconds(figures.HandleSecondsSum / figures.Completed) : null,
                 ServiceLevel = figures.Called > 0 ? Rate(figures.CalledWithinTarget, figures.Called) : null,
@@ -268,7 +267,19 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
     public async Task<JournalVerification> VerifyJournalAsync()
     {
-        var verification = await _journal.VerifyAsync();
+        // What the hall itself saw is the anchor against an edit that re-computed every hash after it.
+        var anchors = new List<(long Seq, string Hash)>();
+        if (State.LastHash is { } applied)
+        {
+            anchors.Add((State.AppliedSeq, applied));
+        }
+
+        if (_journal.DurableTail() is (var seq, { } written))
+        {
+            anchors.Add((seq, written));
+        }
+
+        var verification = await _journal.VerifyAsync(anchors);
         var seen = Math.Max(State.AppliedSeq, _journal.DurableSeq);
         if (verification.Ok && verification.LastSeq < seen)
         {

@@ -26,8 +26,12 @@ public sealed class HallProjection : JournaledState
     /// <summary>Open alerts, and those resolved on <see cref="ServiceDay"/>, by id.</summary>
     public Dictionary<string, AlertView> Alerts { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The hash of the last event applied: an anchor against edits of the journal's tail.</summary>
+    public string? LastHash { get; set; }
+
     public void Apply(JournalRecord record, Hall hall)
     {
+        LastHash = record.Hash;
         var day = hall.ServiceDay(record.At);
         if (day > ServiceDay)
         {
@@ -91,11 +95,6 @@ public sealed class HallProjection : JournaledState
                 else
                 {
                     Line(e.Matter).Remove(e.TicketId);
-                }
-
-                if (e.ServiceDay == ServiceDay)
-                {
-                    Today.Expired++;
                 }
 
                 break;
@@ -274,8 +273,6 @@ public sealed class DayFigures
     public int Cancelled { get; set; }
 
     public int Transferred { get; set; }
-
-    public int Expired { get; set; }
 
     public int Rated { get; set; }
 

@@ -24,6 +24,7 @@ public sealed class HallJournal
     private string _hash = JournalHash.Genesis;
     private long _epoch = -1;
     private long _durableSeq;
+    private string? _durableHash;
 
     public HallJournal(string hallId, IJournalStore store, HallMetrics? metrics = null, TimeProvider? time = null)
     {
@@ -37,6 +38,15 @@ public sealed class HallJournal
 
     /// <summary>The last event known to be durable.</summary>
     public long DurableSeq => Volatile.Read(ref _durableSeq);
+
+    /// <summary>The last durable event and its hash as this journal wrote or loaded it (null before either).</summary>
+    public (long Seq, string? Hash) DurableTail()
+    {
+        lock (_subscribers)
+        {
+            return (_durableSeq, _durableHash);
+        }
+    }
 
     /// <summary>
     /// Appends <paramref name="events"/> atomically, all at <paramref name="at"/> by <paramref name="actor"/>,
@@ -94,8 +104,12 @@ public sealed class HallJournal
     public Task<IReadOnlyList<JournalRecord>> ReadAsync(JournalQuery query, CancellationToken cancellationToken = default) =>
         _store.ReadAsync(HallId, query, cancellationToken);
 
-    /// <summary>Reads the whole journal and re-computes every hash and link.</summary>
-    public async Task<JournalVerification> VerifyAsync(CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Reads the whole journal and re-computes every hash and link. <paramref name="anchors"/> are hashes the
+    /// caller recorded for some events (the hall's checkpoint holds the last one it applied): an edit that
+    /// re-computed the hashes after it is still caught there.
+    /// </summary>
+    public async Task<JournalVerification> VerifyAsync(IReadOnlyCollection<(long Seq, string Hash)>? anchors = null, CancellationToken cancellationToken = default)
     {
         var expectedSeq = 1L;
         var previous = JournalHash.Genesis;
@@ -107,6 +121,7 @@ public sealed class HallJournal
                 var problem = record.Seq != expectedSeq ? $"expected event {expectedSeq}, found {record.Seq}"
                     : record.PrevHash != previous ? "its link to the previous event does not match"
                     : JournalHash.Compute(record) != record.Hash ? "its content does not match its hash"
+                    : anchors?.Any(a => a.Seq == record.Seq && a.Hash != record.Hash) == true ? "its hash is not the one the hall recorded when it happened"
                     : null;
                 if (problem is not null)
                 {
@@ -173,7 +188,14 @@ public sealed class HallJournal
                 _seq = tail.Seq;
                 _hash = tail.Hash;
                 _epoch = epoch;
-                Volatile.Write(ref _durableSeq, Math.Max(DurableSeq, tail.Seq));
+                lock (_subscribers)
+                {
+                    if (tail.Seq >= _durableSeq)
+                    {
+                        _durableHash = tail.Seq == 0 ? null : tail.Hash;
+                        Volatile.Write(ref _durableSeq, tail.Seq);
+                    }
+                }
             }
         }
         finally
@@ -201,9 +223,10 @@ public sealed class HallJournal
 
     private void Publish(IReadOnlyList<JournalRecord> records)
     {
-        Volatile.Write(ref _durableSeq, records[^1].Seq);
         lock (_subscribers)
         {
+            Volatile.Write(ref _durableHash, records[^1].Hash);
+            Volatile.Write(ref _durableSeq, records[^1].Seq);
             foreach (var subscriber in _subscribers)
             {
                 subscriber.Writer.TryWrite(records);

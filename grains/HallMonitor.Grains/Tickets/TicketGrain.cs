@@ -50,6 +50,7 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
             throw new InvalidRequestException($"A rating is 1 to 5 (5 非常满意 … 1 非常不满意), not {score}.");
         }
 
+        comment = string.IsNullOrWhiteSpace(comment) ? null : comment.Trim();
         if (comment is { Length: > CommentLimit })
         {
             throw new InvalidRequestException($"A comment has at most {CommentLimit} characters.");
@@ -66,7 +67,7 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
             throw new ConflictException($"Ticket {_fold.Number} was already rated {_fold.Rating.Score}.");
         }
 
-        var rated = new TicketRated(_ticketId, _fold.Number!, _fold.Matter!, _fold.Window, _fold.Clerk, score, string.IsNullOrWhiteSpace(comment) ? null : comment.Trim());
+        var rated = new TicketRated(_ticketId, _fold.Number!, _fold.Matter!, _fold.Window, _fold.Clerk, score, comment);
         var records = await _journal.AppendAsync([rated], _hall.LocalTime(time.GetUtcNow()), actor);
         _fold.Apply(records[0]);
         return View(withHistory: false);
