@@ -14,7 +14,7 @@ public sealed class WebMetrics
     private static readonly double[] DurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
     private readonly Counter<long> _requests;
     private readonly Histogram<double> _duration;
-    private readonly UpDownCounter<int> _connections;
+    private int _connections;
 
     public WebMetrics(IMeterFactory meters)
     {
@@ -22,13 +22,12 @@ public sealed class WebMetrics
         _requests = meter.CreateCounter<long>("hallmonitor_http_requests", description: "HTTP requests answered, by route template, method and status class.");
         _duration = meter.CreateHistogram("hallmonitor_http_request_duration", unit: "s", description: "Time to answer HTTP requests, by route template, method and status class.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        _connections = meter.CreateUpDownCounter<int>("hallmonitor_signalr_connections", description: "Open SignalR connections to the hall hub.");
-        _connections.Add(0);
+        meter.CreateObservableUpDownCounter("hallmonitor_signalr_connections", () => Volatile.Read(ref _connections), description: "Open SignalR connections to the hall hub.");
     }
 
-    public void Connected() => _connections.Add(1);
+    public void Connected() => Interlocked.Increment(ref _connections);
 
-    public void Disconnected() => _connections.Add(-1);
+    public void Disconnected() => Interlocked.Decrement(ref _connections);
 
     /// <summary>Times every request and counts it under its endpoint's route template.</summary>
     public async Task MeasureAsync(HttpContext context, RequestDelegate next)
