@@ -44,7 +44,15 @@ public static class SiloHostingExtensions
         services.AddHallMonitorMetrics();
         services.AddSingleton<HallJournals>();
         services.AddSingleton<IHallEventStream>(sp => sp.GetRequiredService<HallJournals>());
-        services.AddGrainRuntime(configure: null, typeof(HallGrain).Assembly);
+        var runtime = builder.Configuration.GetSection(HallMonitorOptions.Section + ":Runtime");
+        services.AddGrainRuntime(
+            options =>
+            {
+                options.IdleTimeout = runtime.GetValue(nameof(options.IdleTimeout), options.IdleTimeout);
+                options.CollectionQuantum = runtime.GetValue(nameof(options.CollectionQuantum), options.CollectionQuantum);
+                options.CallTimeout = runtime.GetValue(nameof(options.CallTimeout), options.CallTimeout);
+            },
+            typeof(HallGrain).Assembly);
         services.AddHostedService<HallProjectionFeed>();
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
