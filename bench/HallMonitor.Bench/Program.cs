@@ -1,10 +1,14 @@
 using HallMonitor.Bench.Calls;
+using HallMonitor.Bench.Dispatch;
+using HallMonitor.Bench.Lifecycles;
 using Microsoft.Extensions.Configuration;
 
 return args switch
 {
     ["grain-calls", .. var rest] => GrainCallBenchmarks.Run(rest),
     ["calls", .. var rest] => await CallsDriver.RunAsync(Options(rest)),
+    ["lifecycles", .. var rest] => await LifecyclesDriver.RunAsync(Options(rest)),
+    ["call-next", .. var rest] => await CallNextDriver.RunAsync(Options(rest)),
     _ => Usage(),
 };
 
@@ -17,6 +21,10 @@ static int Usage()
 
           grain-calls   BenchmarkDotNet: a grain call against a direct call (ns/op, allocations, ratio)
           calls         load driver: grain calls/s with 1, 2, 4, 64 callers, many grains and one hot grain [--seconds 5]
+          lifecycles    load driver: durable ticket lifecycles on SQLite, and the raw SQLite ceiling
+                        [--seconds 15] [--windows 100] [--HallMonitor:SqliteSynchronous=normal]
+          call-next     driver: time of one call-next with 10,000 waiting over 10, 100, 1,000 matters
+                        [--samples 3000] [--warmup 300]
         """);
     return 2;
 }

@@ -28,7 +28,8 @@ public static class CallsDriver
             await grain.AddAsync(0);
         }
 
-        Console.WriteLine($"{Environment.ProcessorCount} cores, {duration.TotalSeconds:0.#} s per run, {Grains:N0} grains activated beforehand");
+        Console.WriteLine(Machine.Describe());
+        Console.WriteLine($"{duration.TotalSeconds:0.#} s per run, {Grains:N0} grains activated beforehand");
         await MeasureAsync(grains, callers: 2, Shape.ManyGrains, Method.Add, TimeSpan.FromSeconds(2));
 
         foreach (var method in new[] { Method.Add, Method.AddLater })
