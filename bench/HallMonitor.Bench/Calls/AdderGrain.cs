@@ -39,3 +39,23 @@ public sealed class PlainAdder : IAdderGrain
         return _sum += value;
     }
 }
+
+/// <summary>A reentrant sum, like the hall grain: requests parked at an await do not hold it.</summary>
+public interface IReentrantAdderGrain : IGrainWithStringKey
+{
+    Task<int> AddAsync(int value);
+
+    /// <summary>Stays in flight until <paramref name="release"/> completes, as an issue waiting for its commit does.</summary>
+    Task HoldAsync(Task release);
+}
+
+/// <summary>The reentrant sum as a grain.</summary>
+[Reentrant]
+public sealed class ReentrantAdderGrain : Grain, IReentrantAdderGrain
+{
+    private int _sum;
+
+    public Task<int> AddAsync(int value) => Task.FromResult(_sum += value);
+
+    public async Task HoldAsync(Task release) => await release;
+}

@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace HallMonitor.Bench.Calls;
 
-/// <summary>A grain runtime hosting only <see cref="AdderGrain"/>, with the default options and the system clock.</summary>
+/// <summary>A grain runtime hosting only the adder grains, with the default options and the system clock.</summary>
 public sealed class AdderRuntime : IAsyncDisposable
 {
     private readonly ServiceProvider _services;
@@ -20,6 +20,8 @@ public sealed class AdderRuntime : IAsyncDisposable
     public GrainRuntime Runtime { get; }
 
     public IAdderGrain Adder(string key) => Runtime.GetGrain<IAdderGrain>(key);
+
+    public IReentrantAdderGrain ReentrantAdder(string key) => Runtime.GetGrain<IReentrantAdderGrain>(key);
 
     public async ValueTask DisposeAsync()
     {
