@@ -21,7 +21,8 @@ public static class LifecyclesDriver
         var duration = TimeSpan.FromSeconds(options.GetValue("seconds", 15.0));
         var windows = options.GetValue("windows", 100);
         var comprehensive = options.GetValue("comprehensive", windows / 5);
-        var halls = GeneratedHalls.ServiceHall(windows, comprehensive, sectors: 10, mattersPerSector: 6);
+        var matters = options.GetValue("matters", 60);
+        var halls = GeneratedHalls.ServiceHall(windows, comprehensive, sectors: 10, mattersPerSector: Math.Max(1, matters / 10));
         var hall = new Hall(halls.Halls[0]);
 
         await using var silo = await BenchSilo.StartAsync(halls, "sqlite", options);
@@ -44,18 +45,17 @@ public static class LifecyclesDriver
         await Task.WhenAll(clerks);
         await silo.StopAsync();
 
-        var run = after - before;
-        var seconds = run.Elapsed.TotalSeconds;
-        var eventsPerCommit = (double)run.Events / run.Commits;
+        var run = Measured.Between(before, after);
         var latencies = counters.LatenciesBetween(before.At, after.At);
+        var perCommit = run.Commits > 0 ? ((double)run.Events / run.Commits).ToString("N1", CultureInfo.InvariantCulture) : "–";
         Console.WriteLine();
-        Console.WriteLine("| lifecycles/s | commands/s | events/s | commits/s | events/commit | lifecycle p50 | lifecycle p99 | CPU (of 2 cores) |");
-        Console.WriteLine("|-------------:|-----------:|---------:|----------:|--------------:|--------------:|--------------:|-----------------:|");
+        Console.WriteLine("| lifecycles/s | commands/s | events/s | commits/s | events/commit | lifecycle p50 | lifecycle p99 | CPU (100 % = 1 core) |");
+        Console.WriteLine("|-------------:|-----------:|---------:|----------:|--------------:|--------------:|--------------:|---------------------:|");
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {run.Lifecycles / seconds,12:N0} | {run.Commands / seconds,10:N0} | {run.Events / seconds,8:N0} | {run.Commits / seconds,9:N0} | {eventsPerCommit,13:N1} | {Percentile(latencies, 0.50),10:N1} ms | {Percentile(latencies, 0.99),10:N1} ms | {run.Cpu.TotalSeconds / seconds * 100,14:N0} % |"));
+            $"| {run.Lifecycles / run.Seconds,12:N0} | {run.Commands / run.Seconds,10:N0} | {run.Events / run.Seconds,8:N0} | {run.Commits / run.Seconds,9:N0} | {perCommit,13} | {Percentile(latencies, 0.50),10:N1} ms | {Percentile(latencies, 0.99),10:N1} ms | {run.CpuSeconds / run.Seconds * 100,14:N0} % |"));
         Console.WriteLine();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"measured: {run.Lifecycles:N0} lifecycles, {run.Commands:N0} commands, {run.Events:N0} events in {run.Commits:N0} commits over {seconds:0.0} s; "
+            $"measured: {run.Lifecycles:N0} lifecycles, {run.Commands:N0} commands, {run.Events:N0} events in {run.Commits:N0} commits over {run.Seconds:0.0} s; "
             + $"{counters.EmptyCalls:N0} call-nexts found nobody waiting, {counters.Conflicts:N0} were refused"));
 
         if (store is null)
@@ -69,7 +69,7 @@ public static class LifecyclesDriver
         Console.WriteLine();
         Console.WriteLine("| rows per commit | rows | rows/s | commits/s |");
         Console.WriteLine("|----------------:|-----:|-------:|----------:|");
-        foreach (var (batch, count) in new[] { (Math.Max(1, (int)Math.Round(eventsPerCommit)), rows.Count), (100, rows.Count), (1000, rows.Count), (1, Math.Min(rows.Count, 5_000)) })
+        foreach (var (batch, count) in new[] { (Math.Max(1, (int)Math.Round((double)run.Events / run.Commits)), rows.Count), (100, rows.Count), (1000, rows.Count), (1, Math.Min(rows.Count, 5_000)) })
         {
             var raw = RawJournalInsert.Run(rows, count, batch, silo.Folder, silo.Options.SqliteSynchronous);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -177,8 +177,6 @@ public static class LifecyclesDriver
 
     private readonly record struct Sample(long At, long Lifecycles, long Commands, long Commits, long Events, TimeSpan Cpu)
     {
-        public TimeSpan Elapsed => Stopwatch.GetElapsedTime(0, At);
-
         public static Sample Take(Counters counters, long commits, long events) => new(
             Stopwatch.GetTimestamp(),
             counters.Lifecycles,
@@ -186,13 +184,17 @@ public static class LifecyclesDriver
             commits,
             events,
             Process.GetCurrentProcess().TotalProcessorTime);
+    }
 
-        public static Sample operator -(Sample after, Sample before) => new(
-            after.At - before.At,
+    /// <summary>What happened between two samples.</summary>
+    private sealed record Measured(double Seconds, long Lifecycles, long Commands, long Commits, long Events, double CpuSeconds)
+    {
+        public static Measured Between(Sample before, Sample after) => new(
+            Stopwatch.GetElapsedTime(before.At, after.At).TotalSeconds,
             after.Lifecycles - before.Lifecycles,
             after.Commands - before.Commands,
             after.Commits - before.Commits,
             after.Events - before.Events,
-            after.Cpu - before.Cpu);
+            (after.Cpu - before.Cpu).TotalSeconds);
     }
 }
