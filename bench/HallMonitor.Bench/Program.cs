@@ -9,6 +9,7 @@ return args switch
     ["calls", .. var rest] => await CallsDriver.RunAsync(Options(rest)),
     ["lifecycles", .. var rest] => await LifecyclesDriver.RunAsync(Options(rest)),
     ["call-next", .. var rest] => await CallNextDriver.RunAsync(Options(rest)),
+    ["dispatch-index", .. var rest] => DispatchIndexBenchmarks.Run(rest),
     _ => Usage(),
 };
 
@@ -26,6 +27,7 @@ static int Usage()
                         [--HallMonitor:SqliteSynchronous=normal] [--HallMonitor:Storage=memory]
           call-next     driver: time of one call-next with 10,000 waiting over 10, 100, 1,000 matters
                         [--samples 3000] [--warmup 300]
+          dispatch-index  BenchmarkDotNet: the dispatch index alone, 10, 100, 1,000 matters
         """);
     return 2;
 }
