@@ -23,7 +23,7 @@ static int Usage()
           grain-calls   BenchmarkDotNet: a grain call against a direct call (ns/op, allocations, ratio)
           calls         load driver: grain calls/s with 1, 2, 4, 64 callers, many grains and one hot grain [--seconds 5]
           lifecycles    load driver: durable ticket lifecycles on SQLite, and the raw SQLite ceiling
-                        [--seconds 15] [--windows 100] [--comprehensive 20] [--matters 60]
+                        [--seconds 15] [--windows 100] [--comprehensive 20] [--matters 60] [--sectors 10]
                         [--HallMonitor:SqliteSynchronous=normal] [--HallMonitor:Storage=memory]
           call-next     driver: time of one call-next with 10,000 waiting over 10, 100, 1,000 matters
                         [--samples 3000] [--warmup 300]

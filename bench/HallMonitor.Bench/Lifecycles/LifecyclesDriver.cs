@@ -21,8 +21,9 @@ public static class LifecyclesDriver
         var duration = TimeSpan.FromSeconds(options.GetValue("seconds", 15.0));
         var windows = options.GetValue("windows", 100);
         var comprehensive = options.GetValue("comprehensive", windows / 5);
+        var sectors = options.GetValue("sectors", 10);
         var matters = options.GetValue("matters", 60);
-        var halls = GeneratedHalls.ServiceHall(windows, comprehensive, sectors: 10, mattersPerSector: Math.Max(1, matters / 10));
+        var halls = GeneratedHalls.ServiceHall(windows, comprehensive, sectors, mattersPerSector: Math.Max(1, matters / sectors));
         var hall = new Hall(halls.Halls[0]);
 
         await using var silo = await BenchSilo.StartAsync(halls, "sqlite", options);
@@ -30,7 +31,7 @@ public static class LifecyclesDriver
         var storage = store is null ? "memory storage (no fsync)" : $"SQLite synchronous={silo.Options.SqliteSynchronous.ToUpperInvariant()}, WAL";
         Console.WriteLine(Machine.Describe());
         Console.WriteLine($"{storage}; "
-            + $"{hall.Windows.Count} windows ({comprehensive} comprehensive), {hall.Matters.Count} matters; {duration.TotalSeconds:0.#} s after a {Warmup.TotalSeconds:0} s warm-up");
+            + $"{hall.Windows.Count} windows ({comprehensive} comprehensive), {hall.Matters.Count} matters in {sectors} sectors; {duration.TotalSeconds:0.#} s after a {Warmup.TotalSeconds:0} s warm-up");
 
         await Task.WhenAll(hall.Windows.Select(w => silo.Window(w.Id).OpenAsync($"clerk{w.Id}")));
         var counters = new Counters();
