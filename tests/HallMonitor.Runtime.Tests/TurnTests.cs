@@ -142,6 +142,23 @@ public sealed class TurnTests
     }
 
     [Fact]
+    public async Task ReentrantGrain_WithARequestParkedAtAnAwait_AnswersANewCallWithoutQueueing()
+    {
+        await using var test = new TestRuntime();
+        var grain = test.Grain<IReentrantGrain>("parked");
+        await grain.HoldAsync("activate", Task.CompletedTask);
+        var first = new TaskCompletionSource();
+        var one = grain.HoldAsync("one", first.Task);
+
+        var two = grain.HoldAsync("two", Task.CompletedTask);
+
+        Assert.True(two.IsCompletedSuccessfully);
+        first.SetResult();
+        await one;
+        Assert.Equal(["one:start", "two:start", "two:end", "one:end"], test.Log.Entries.Skip(2));
+    }
+
+    [Fact]
     public async Task ValueTaskMethods_AreRoutedLikeTaskMethods()
     {
         await using var test = new TestRuntime();

@@ -15,8 +15,9 @@ namespace HallMonitor.Runtime;
 /// <see cref="ReadOnlyAttribute"/> relax that rule; continuations of in-flight requests always run.</para>
 /// <para>Requests start in arrival order (FIFO), except that an always-interleaving request may pass
 /// requests that have to wait.</para>
-/// <para>Fast path: a call that finds the activation idle runs inline on the caller's thread; no queue, no
-/// thread hop. Only if it does not complete synchronously does the rest of it go through the mailbox.</para>
+/// <para>Fast path: a call that finds no turn running, nothing queued and nothing in flight that it must wait
+/// for (a reentrant grain's requests parked at an await are no obstacle) runs inline on the caller's thread; no
+/// queue, no thread hop. Only if it does not complete synchronously does the rest of it go through the mailbox.</para>
 /// </remarks>
 internal sealed partial class GrainActivation : IThreadPoolWorkItem
 {
@@ -136,14 +137,17 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
         return LeaveInline(task, call.Options) ? task : Runtime.WithTimeout(task, null, call, GrainId);
     }
 
-    /// <summary>Takes the activation for an inline call if it is idle. <paramref name="gone"/> tells that it is invalid.</summary>
+    /// <summary>
+    /// Takes the activation for an inline call if no turn is running, nothing is queued and the request may
+    /// start beside those in flight (a reentrant grain's requests parked at an await do not stop it).
+    /// <paramref name="gone"/> tells that the activation is invalid.
+    /// </summary>
     private bool TryEnterInline(InvokeOptions options, out bool gone)
     {
         lock (_lock)
         {
             gone = _status == ActivationStatus.Invalid;
-            if (gone || _status != ActivationStatus.Valid || _pumpOwned || _inFlight != 0 || _deactivationRequested
-                || _requests.Count != 0 || _continuations.Count != 0)
+            if (gone || _pumpOwned || _deactivationRequested || _requests.Count != 0 || _continuations.Count != 0 || !CanStart(options))
             {
                 return false;
             }
@@ -406,13 +410,10 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
         return null;
     }
 
-    private bool CanStart(Request request)
-    {
-        if (request is ActivateRequest)
-        {
-            return true;
-        }
+    private bool CanStart(Request request) => request is ActivateRequest || CanStart(request.Options);
 
+    private bool CanStart(InvokeOptions options)
+    {
         if (_status != ActivationStatus.Valid)
         {
             return false;
@@ -426,12 +427,12 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
             return !_deactivationRequested;
         }
 
-        if (GrainClass.IsReentrant || request.Options.HasFlag(InvokeOptions.AlwaysInterleave))
+        if (GrainClass.IsReentrant || options.HasFlag(InvokeOptions.AlwaysInterleave))
         {
             return true;
         }
 
-        return request.Options.HasFlag(InvokeOptions.ReadOnly) ? _inFlightWriters == 0 : _inFlightBlocking == 0;
+        return options.HasFlag(InvokeOptions.ReadOnly) ? _inFlightWriters == 0 : _inFlightBlocking == 0;
     }
 
     private void BeginRequest(InvokeOptions options)

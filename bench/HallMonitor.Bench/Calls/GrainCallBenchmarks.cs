@@ -1,0 +1,117 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+
+namespace HallMonitor.Bench.Calls;
+
+/// <summary>
+/// One call through a generated grain reference against the same method on a plain object, for a method
+/// that completes synchronously and for one that completes later.
+/// </summary>
+[MemoryDiagnoser]
+[CategoriesColumn]
+[GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "BenchmarkDotNet disposes the runtime in the global clean-up.")]
+public class GrainCallBenchmarks
+{
+    private const string Synchronous = "completes synchronously";
+    private const string Later = "completes later (Task.Yield)";
+    private const string Held = "reentrant grain, another request in flight";
+    private const int LaterCalls = 1000;
+
+    private readonly IAdderGrain _plain = new PlainAdder();
+    private AdderRuntime _runtime = null!;
+    private IAdderGrain _grain = null!;
+    private IReentrantAdderGrain _reentrant = null!;
+    private TaskCompletionSource _release = null!;
+    private Task _held = null!;
+
+    /// <summary>Runs the suite; <paramref name="args"/> go to BenchmarkDotNet (for example <c>--filter *Later*</c>).</summary>
+    public static int Run(string[] args)
+    {
+        // In process: an out-of-process run first rebuilds this project and all it references without the
+        // compiler server, which on this 2-core machine ran past BenchmarkDotNet's two-minute build timeout.
+        var job = Job.MediumRun.WithLaunchCount(1).WithToolchain(InProcessEmitToolchain.Instance);
+        var config = DefaultConfig.Instance.AddJob(job.AsDefault());
+        var summary = BenchmarkRunner.Run<GrainCallBenchmarks>(config, args);
+        return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
+    }
+
+    [GlobalSetup]
+    public async Task SetUpAsync()
+    {
+        _runtime = new AdderRuntime();
+        _grain = _runtime.Adder("bench");
+        await _grain.AddAsync(0);
+
+        // The hall grain is reentrant and nearly always has an issue waiting for its commit; so does this one.
+        _reentrant = _runtime.ReentrantAdder("bench");
+        _release = new TaskCompletionSource();
+        _held = _reentrant.HoldAsync(_release.Task);
+        await _reentrant.AddAsync(0);
+    }
+
+    [GlobalCleanup]
+    public async Task CleanUpAsync()
+    {
+        _release.SetResult();
+        await _held;
+        await _runtime.DisposeAsync();
+    }
+
+    [Benchmark(Baseline = true, Description = "plain object")]
+    [BenchmarkCategory(Synchronous)]
+    public Task<int> DirectAdd() => _plain.AddAsync(1);
+
+    [Benchmark(Description = "grain reference")]
+    [BenchmarkCategory(Synchronous)]
+    public Task<int> GrainAdd() => _grain.AddAsync(1);
+
+    [Benchmark(Description = "GetGrain + call")]
+    [BenchmarkCategory(Synchronous)]
+    public Task<int> FactoryGrainAdd() => _runtime.Adder("bench").AddAsync(1);
+
+    // Awaited one after another in a loop rather than blocked on one by one: a blocking wait measures how
+    // fast a sleeping pool thread wakes up, not what the call costs.
+    [Benchmark(Baseline = true, Description = "plain object", OperationsPerInvoke = LaterCalls)]
+    [BenchmarkCategory(Later)]
+    public async Task DirectAddLater()
+    {
+        for (var i = 0; i < LaterCalls; i++)
+        {
+            await _plain.AddLaterAsync(1);
+        }
+    }
+
+    [Benchmark(Description = "grain reference", OperationsPerInvoke = LaterCalls)]
+    [BenchmarkCategory(Later)]
+    public async Task GrainAddLater()
+    {
+        for (var i = 0; i < LaterCalls; i++)
+        {
+            await _grain.AddLaterAsync(1);
+        }
+    }
+
+    [Benchmark(Baseline = true, Description = "plain object", OperationsPerInvoke = LaterCalls)]
+    [BenchmarkCategory(Held)]
+    public async Task DirectAddWhileHeld()
+    {
+        for (var i = 0; i < LaterCalls; i++)
+        {
+            await _plain.AddAsync(1);
+        }
+    }
+
+    [Benchmark(Description = "grain reference", OperationsPerInvoke = LaterCalls)]
+    [BenchmarkCategory(Held)]
+    public async Task ReentrantAddWhileHeld()
+    {
+        for (var i = 0; i < LaterCalls; i++)
+        {
+            await _reentrant.AddAsync(1);
+        }
+    }
+}
