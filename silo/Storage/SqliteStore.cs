@@ -81,7 +81,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
             """);
         _commands = new WriterCommands(_writer);
         _readConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
-        _writerLoop = Task.Factory.StartNew(WriteLoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
+        _writerLoop = Task.Factory.StartNew(WriteLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>The database file.</summary>
@@ -121,11 +121,15 @@ public sealed partial class SqliteStore : IAsyncDisposable
         SqliteConnection.ClearAllPools();
     }
 
-    private async Task WriteLoopAsync()
+    /// <summary>
+    /// Runs on its own thread for the life of the store and blocks on purpose: each commit's fsync should hold
+    /// this thread, never one of the thread pool's.
+    /// </summary>
+    private void WriteLoop()
     {
         var batch = new List<SqliteWrite>(MaxBatch);
         var reader = _queue.Reader;
-        while (await reader.WaitToReadAsync())
+        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
             while (batch.Count < MaxBatch && reader.TryRead(out var write))
@@ -229,14 +233,18 @@ internal sealed class WriterCommands(SqliteConnection connection) : IDisposable
         {
             command = connection.CreateCommand();
             command.CommandText = sql;
+            foreach (var (name, _) in parameters)
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
             _commands[sql] = command;
         }
 
         command.Transaction = transaction;
-        command.Parameters.Clear();
-        foreach (var (name, value) in parameters)
+        for (var i = 0; i < parameters.Length; i++)
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+            command.Parameters[i].Value = parameters[i].Value ?? DBNull.Value;
         }
 
         return command;

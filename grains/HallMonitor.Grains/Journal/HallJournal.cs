@@ -57,6 +57,9 @@ public sealed class HallJournal
     public async Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, DateTimeOffset at, string actor, long? epoch = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(events.Count);
+
+        // Encoding takes the longest and needs no lock; only sequence numbers and hashes do.
+        var encoded = events.Select(e => (Event: e, Type: EventCodec.TypeName(e), Data: EventCodec.Encode(e))).ToArray();
         while (true)
         {
             JournalRecord[] records;
@@ -76,7 +79,7 @@ public sealed class HallJournal
                 }
                 else
                 {
-                    records = Sequence(events, at, actor);
+                    records = Sequence(encoded, at, actor);
                     write = _store.AppendAsync(records, _epoch, () => Publish(records));
                 }
             }
@@ -204,16 +207,15 @@ public sealed class HallJournal
         }
     }
 
-    private JournalRecord[] Sequence(IReadOnlyList<HallEvent> events, DateTimeOffset at, string actor)
+    private JournalRecord[] Sequence((HallEvent Event, string Type, string Data)[] events, DateTimeOffset at, string actor)
     {
-        var records = new JournalRecord[events.Count];
-        for (var i = 0; i < events.Count; i++)
+        var records = new JournalRecord[events.Length];
+        for (var i = 0; i < events.Length; i++)
         {
-            var type = EventCodec.TypeName(events[i]);
-            var data = EventCodec.Encode(events[i]);
+            var (hallEvent, type, data) = events[i];
             var seq = _seq + 1;
             var hash = JournalHash.Compute(_hash, HallId, seq, at, type, actor, data);
-            records[i] = new JournalRecord(HallId, seq, at, type, actor, data, hash, _hash) { Event = events[i] };
+            records[i] = new JournalRecord(HallId, seq, at, type, actor, data, hash, _hash) { Event = hallEvent };
             _seq = seq;
             _hash = hash;
         }
