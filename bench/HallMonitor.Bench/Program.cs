@@ -1,6 +1,7 @@
 using HallMonitor.Bench.Calls;
 using HallMonitor.Bench.Dispatch;
 using HallMonitor.Bench.Lifecycles;
+using HallMonitor.Bench.Reports;
 using Microsoft.Extensions.Configuration;
 
 return args switch
@@ -10,6 +11,7 @@ return args switch
     ["lifecycles", .. var rest] => await LifecyclesDriver.RunAsync(Options(rest)),
     ["call-next", .. var rest] => await CallNextDriver.RunAsync(Options(rest)),
     ["dispatch-index", .. var rest] => DispatchIndexBenchmarks.Run(rest),
+    ["reports", .. var rest] => await ReportsDriver.RunAsync(Options(rest)),
     _ => Usage(),
 };
 
@@ -28,6 +30,7 @@ static int Usage()
           call-next     driver: time of one call-next with 10,000 waiting over 10, 100, 1,000 matters
                         [--samples 3000] [--warmup 300]
           dispatch-index  BenchmarkDotNet: the dispatch index alone, 10, 100, 1,000 matters
+          reports       driver: a year of one busy hall (~300,000 events), then one-month summaries [--tickets-per-day 240]
         """);
     return 2;
 }

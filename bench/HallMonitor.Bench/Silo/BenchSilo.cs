@@ -47,10 +47,11 @@ public sealed class BenchSilo : IAsyncDisposable
     /// <summary>
     /// Starts a silo on <paramref name="storage"/> (<c>sqlite</c> or <c>memory</c>); <paramref name="overrides"/>
     /// (the command line) may set any <c>HallMonitor:</c> key, such as <c>HallMonitor:SqliteSynchronous</c>.
+    /// With <paramref name="folder"/>, the silo starts on the data already there (its <c>data</c> subfolder).
     /// </summary>
-    public static async Task<BenchSilo> StartAsync(HallsFile halls, string storage, IConfiguration overrides)
+    public static async Task<BenchSilo> StartAsync(HallsFile halls, string storage, IConfiguration overrides, string? folder = null)
     {
-        var folder = Directory.CreateTempSubdirectory("hallmonitor-bench-").FullName;
+        folder ??= Directory.CreateTempSubdirectory("hallmonitor-bench-").FullName;
         var hallsFile = Path.Combine(folder, "halls.json");
         await File.WriteAllTextAsync(hallsFile, JsonSerializer.Serialize(halls, HallMonitorJson.Options));
 
