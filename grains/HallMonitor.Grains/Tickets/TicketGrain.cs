@@ -33,12 +33,13 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
     public async Task<TicketView> CancelAsync(string actor)
     {
         await RefreshAsync();
-        if (_fold.State != TicketState.Waiting)
+        var ticket = _fold.Fact!;
+        if (ticket.State != TicketState.Waiting)
         {
-            throw new ConflictException($"Ticket {_fold.Number} is {Describe(_fold.State)}; only a waiting ticket can be cancelled.");
+            throw new ConflictException($"Ticket {ticket.Number} is {Describe(ticket.State)}; only a waiting ticket can be cancelled.");
         }
 
-        await GrainFactory.GetMatter(_hall.Id, _fold.Matter!).CancelAsync(_ticketId, actor);
+        await GrainFactory.GetMatter(_hall.Id, ticket.Matter).CancelAsync(_ticketId, actor);
         await RefreshAsync();
         return View(withHistory: false);
     }
@@ -57,17 +58,18 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
         }
 
         await RefreshAsync();
-        if (_fold.State != TicketState.Completed)
+        var ticket = _fold.Fact!;
+        if (ticket.State != TicketState.Completed)
         {
-            throw new ConflictException($"Ticket {_fold.Number} is {Describe(_fold.State)}; only a completed service can be rated.");
+            throw new ConflictException($"Ticket {ticket.Number} is {Describe(ticket.State)}; only a completed service can be rated.");
         }
 
         if (_fold.Rating is not null)
         {
-            throw new ConflictException($"Ticket {_fold.Number} was already rated {_fold.Rating.Score}.");
+            throw new ConflictException($"Ticket {ticket.Number} was already rated {_fold.Rating.Score}.");
         }
 
-        var rated = new TicketRated(_ticketId, _fold.Number!, _fold.Matter!, _fold.Window, _fold.Clerk, score, comment);
+        var rated = new TicketRated(_ticketId, ticket.Number, ticket.Matter, ticket.Window, ticket.Clerk, score, comment);
         var records = await _journal.AppendAsync([rated], _hall.LocalTime(time.GetUtcNow()), actor);
         _fold.Apply(records[0]);
         return View(withHistory: false);
@@ -85,7 +87,7 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
             }
         }
 
-        if (_fold.Number is null)
+        if (_fold.Fact is null)
         {
             DeactivateOnIdle();
             throw NotFoundException.Ticket(_hall.Id, _ticketId);
@@ -95,29 +97,30 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
     private TicketView View(bool withHistory)
     {
         var now = time.GetUtcNow();
+        var ticket = _fold.Fact!;
         return new TicketView
         {
             TicketId = _ticketId,
-            Number = _fold.Number!,
-            Matter = _fold.Matter!,
-            MatterName = _hall.TryGetMatter(_fold.Matter!, out var matter) ? matter.Name : null,
-            Channel = _fold.Channel,
-            Priority = _fold.Priority,
-            State = _fold.State,
-            IssuedAt = _fold.IssuedAt,
-            CalledAt = _fold.CalledAt,
-            StartedAt = _fold.StartedAt,
-            FinishedAt = _fold.FinishedAt,
-            Window = _fold.Window,
-            Clerk = _fold.Clerk,
-            Recalls = _fold.Recalls,
-            WaitSeconds = Seconds(_fold.WaitSeconds ?? (_fold.State == TicketState.Waiting ? (now - _fold.IssuedAt).TotalSeconds : 0)),
-            HandleSeconds = _fold.HandleSeconds is { } handled ? Seconds(handled)
-                : _fold.State == TicketState.Serving && _fold.StartedAt is { } started ? Seconds((now - started).TotalSeconds)
+            Number = ticket.Number,
+            Matter = ticket.Matter,
+            MatterName = _hall.TryGetMatter(ticket.Matter, out var matter) ? matter.Name : null,
+            Channel = ticket.Channel,
+            Priority = ticket.Priority,
+            State = ticket.State,
+            IssuedAt = ticket.IssuedAt,
+            CalledAt = ticket.CalledAt,
+            StartedAt = ticket.StartedAt,
+            FinishedAt = ticket.FinishedAt,
+            Window = ticket.Window,
+            Clerk = ticket.Clerk,
+            Recalls = ticket.Recalls,
+            WaitSeconds = Seconds(ticket.WaitSeconds ?? (ticket.State == TicketState.Waiting ? (now - ticket.IssuedAt).TotalSeconds : 0)),
+            HandleSeconds = ticket.HandleSeconds is { } handled ? Seconds(handled)
+                : ticket.State == TicketState.Serving && ticket.StartedAt is { } started ? Seconds((now - started).TotalSeconds)
                 : null,
             Rating = _fold.Rating,
-            TransferredFrom = _fold.TransferredFrom,
-            TransferredTo = _fold.TransferredTo,
+            TransferredFrom = ticket.TransferredFrom,
+            TransferredTo = ticket.TransferredTo,
             History = withHistory ? [.. _fold.History] : null,
         };
     }
@@ -131,44 +134,18 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
     };
 }
 
-/// <summary>A ticket's record: the fold of its journal events.</summary>
+/// <summary>
+/// A ticket's record: the same fold of its journal events as the reports' <see cref="TicketFact"/>, plus what
+/// the ticket's own view shows besides: the rating's comment and time, and the history.
+/// </summary>
 internal sealed class TicketFold
 {
     public long AppliedSeq { get; private set; }
 
-    public string? Number { get; private set; }
-
-    public string? Matter { get; private set; }
-
-    public TicketChannel Channel { get; private set; }
-
-    public bool Priority { get; private set; }
-
-    public TicketState State { get; private set; }
-
-    public DateTimeOffset IssuedAt { get; private set; }
-
-    public DateTimeOffset? CalledAt { get; private set; }
-
-    public DateTimeOffset? StartedAt { get; private set; }
-
-    public DateTimeOffset? FinishedAt { get; private set; }
-
-    public string? Window { get; private set; }
-
-    public string? Clerk { get; private set; }
-
-    public int Recalls { get; private set; }
-
-    public double? WaitSeconds { get; private set; }
-
-    public double? HandleSeconds { get; private set; }
+    /// <summary>Null until the ticket's <see cref="TicketIssued"/> event is seen.</summary>
+    public TicketFact? Fact { get; private set; }
 
     public TicketRating? Rating { get; private set; }
-
-    public string? TransferredFrom { get; private set; }
-
-    public string? TransferredTo { get; private set; }
 
     public List<TicketHistoryEntry> History { get; } = [];
 
@@ -181,58 +158,16 @@ internal sealed class TicketFold
 
         AppliedSeq = record.Seq;
         History.Add(new TicketHistoryEntry(record.Seq, record.At, record.Type, record.Actor, JournalEntry.From(record).Data, record.Hash));
-        switch (record.Event)
+        if (record.Event is TicketIssued issued)
         {
-            case TicketIssued e:
-                Number = e.Number;
-                Matter = e.Matter;
-                Channel = e.Channel;
-                Priority = e.Priority;
-                IssuedAt = record.At;
-                TransferredFrom = e.TransferredFrom;
-                State = TicketState.Waiting;
-                break;
-            case TicketCalled e:
-                CalledAt = record.At;
-                WaitSeconds = e.WaitSeconds;
-                Window = e.Window;
-                Clerk = e.Clerk;
-                State = TicketState.Called;
-                break;
-            case TicketRecalled e:
-                Recalls = e.Recalls;
-                break;
-            case ServiceStarted:
-                StartedAt = record.At;
-                State = TicketState.Serving;
-                break;
-            case ServiceCompleted e:
-                Finish(TicketState.Completed, record.At);
-                HandleSeconds = e.HandleSeconds;
-                break;
-            case TicketNoShow:
-                Finish(TicketState.NoShow, record.At);
-                break;
-            case TicketCancelled:
-                Finish(TicketState.Cancelled, record.At);
-                break;
-            case TicketTransferred e:
-                Finish(TicketState.Transferred, record.At);
-                HandleSeconds = e.HandleSeconds;
-                TransferredTo = e.NewTicketId;
-                break;
-            case TicketExpired:
-                Finish(TicketState.Expired, record.At);
-                break;
-            case TicketRated e:
-                Rating = new TicketRating(e.Score, e.Comment, record.At);
-                break;
+            Fact = TicketFact.From(issued, record.At);
+            return;
         }
-    }
 
-    private void Finish(TicketState state, DateTimeOffset at)
-    {
-        State = state;
-        FinishedAt = at;
+        Fact?.Apply(record);
+        if (record.Event is TicketRated rated)
+        {
+            Rating = new TicketRating(rated.Score, rated.Comment, record.At);
+        }
     }
 }
