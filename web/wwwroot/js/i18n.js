@@ -290,7 +290,7 @@ const dictionary = {
     'kpi.avgHandle': 'Average service',
     'kpi.avgHandleSub': 'start to completion',
     'kpi.serviceLevel': 'Called in time',
-    'kpi.serviceLevelSub': 'share within the wait target',
+    'kpi.serviceLevelSub': 'within the wait target',
     'kpi.satisfaction': 'Satisfaction',
     'kpi.satisfactionSub': '{rated} ratings',
     'kpi.alerts': 'Open alerts',

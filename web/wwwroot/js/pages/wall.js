@@ -275,7 +275,7 @@ function renderHourly() {
         name: t('wall.chartCompleted'),
         type: 'line',
         smooth: true,
-        symbolSize: rem * 0.5,
+        showSymbol: false,
         data: hours.map(f => f.completed),
         lineStyle: { color: '#22c27d', width: rem * 0.2 },
         itemStyle: { color: '#22c27d' },
@@ -357,8 +357,10 @@ function renderAlerts() {
   }
   setText($('alerts-count'), t('wall.alertsCount', { n: open.length }));
   if (open.length === 0) {
-    if (!list.querySelector('.empty')) {
-      list.replaceChildren(h('li', { class: 'empty' }, t('wall.noAlerts')));
+    const empty = list.querySelector('.empty') ?? h('li', { class: 'empty' });
+    setText(empty, t('wall.noAlerts'));
+    if (empty.parentNode !== list) {
+      list.replaceChildren(empty);
     }
     setText($('alerts-more'), '');
     return;
