@@ -43,6 +43,31 @@ public sealed partial class ClerkConsoleTests(BrowserFixture browser) : IClassFi
     }
 
     [Fact]
+    public async Task ClerkConsole_TransfersTheVisitorToAnotherMatter()
+    {
+        await using var host = new PageHost();
+        using var api = host.Api();
+        var first = await api.IssueAsync("BIZ-REG");
+        await api.OpenAsync("01", "王芳");
+        await api.CallNextAsync("01");
+        await api.ActAsync("01", "start");
+        await using var page = await browser.OpenAsync(host, "/clerk/xinqu/01", 1280, 800);
+        await page.WaitUntilLiveAsync();
+        var p = page.Page;
+
+        await p.ClickAsync("[data-action='transfer']");
+        await p.SelectOptionAsync("#transfer-matter", "TAX-INV");
+        await p.ClickAsync("#transfer-form button[type=submit]");
+
+        await Expect(p.Locator(".toast.ok")).ToHaveTextAsync("已转办：新号码 B001（发票领用），优先排队");
+        await Expect(p.Locator("#state-badge")).ToHaveTextAsync("空闲");
+        await Expect(p.Locator("#transfer-form")).ToBeHiddenAsync();
+        await Expect(p.Locator("#queue-list li[data-matter='TAX-INV'] .waiting")).ToHaveTextAsync("1");
+        Assert.Equal(TicketState.Transferred, (await api.TicketAsync(first.TicketId)).State);
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
     public async Task ClerkConsole_ShowsTheOvertimeBanner_WhenTheClockPassesTheWarningMoment()
     {
         var clock = new ManualTimeProvider(Morning);

@@ -62,7 +62,7 @@ const handlers = {
   start: () => act('start'),
   complete: () => act('complete'),
   'no-show': () => act('no-show'),
-  transfer: () => showTransfer(true),
+  transfer: async () => showTransfer(true),
   pause: () => act('pause', clerkBody()),
   resume: () => act('resume', clerkBody()),
   close: () => act('close', clerkBody()),
@@ -301,7 +301,7 @@ function renderQueues() {
     .filter(row => row.waiting > 0 || served.length <= 8)
     .sort((a, b) => b.waiting - a.waiting || b.oldest - a.oldest || a.queue.matter.localeCompare(b.queue.matter));
   const total = served.reduce((sum, queue) => sum + queue.tickets.length, 0);
-  $('queues-total').replaceChildren(...parts('clerk.queuesTotal', { n: total }, (name, value) => h('strong', { class: 'num' }, value)));
+  $('queues-total').replaceChildren(...parts('clerk.queuesTotal', { n: total }, (_, value) => h('strong', { class: 'num' }, value)));
   const list = $('queue-list');
   if (rows.length === 0) {
     list.replaceChildren(h('li', { class: 'empty' }, t('clerk.noQueue')));

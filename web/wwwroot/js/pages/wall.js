@@ -72,8 +72,7 @@ function renderKpis() {
   kpi('completed', k.completed, t('kpi.completedSub', { noShow: k.noShow }));
   kpi('avgWait', k.avgWaitSeconds === null ? '—' : duration(k.avgWaitSeconds), t('kpi.avgWaitSub'));
   kpi('avgHandle', k.avgHandleSeconds === null ? '—' : duration(k.avgHandleSeconds), t('kpi.avgHandleSub'));
-  kpi('serviceLevel', percent(k.serviceLevel), t('kpi.serviceLevelSub'),
-    k.serviceLevel !== null && k.serviceLevel < model.warnRatio ? 'warning' : null);
+  kpi('serviceLevel', percent(k.serviceLevel), t('kpi.serviceLevelSub'));
   kpi('satisfaction', percent(k.satisfactionRate), t('kpi.satisfactionSub', { rated: k.rated }));
   kpi('alerts', k.openAlerts, t('kpi.alertsSub', { raised: model.figures.alertsRaised }), k.openAlerts > 0 ? 'overtime' : null);
 }
