@@ -121,7 +121,7 @@ const dictionary = {
     'calling.window': '窗口',
     'calling.time': '时间',
     'calling.windowLabel': '{n}号窗口',
-    'calling.noCalls': '今日尚未叫号',
+    'calling.noCalls': '暂无叫号',
     'calling.notice': '温馨提示：请留意叫号信息，听到叫号后请到对应窗口办理；过号请到服务台咨询。',
     'calling.waiting': '当前等候 {n} 人',
 
@@ -309,7 +309,7 @@ const dictionary = {
     'calling.window': 'Window',
     'calling.time': 'Time',
     'calling.windowLabel': 'Window {n}',
-    'calling.noCalls': 'No calls yet today',
+    'calling.noCalls': 'No calls at the moment',
     'calling.notice': 'Please watch for your number and go to the window shown. Missed your call? Ask at the service desk.',
     'calling.waiting': '{n} waiting',
 
@@ -338,7 +338,7 @@ const dictionary = {
     'clerk.recalls': 'recalled {n}×',
     'clerk.callNext': 'Call next',
     'clerk.recall': 'Recall',
-    'clerk.start': 'Start service',
+    'clerk.start': 'Start',
     'clerk.complete': 'Complete',
     'clerk.noShow': 'No-show',
     'clerk.transfer': 'Transfer',

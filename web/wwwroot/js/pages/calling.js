@@ -103,12 +103,24 @@ function renderCurrent() {
     return;
   }
   const values = { number: current.number, window: windowNumber(current.window) };
-  box.replaceChildren(
+  const lines = [
     h('div', { class: 'call-line first' }, parts('calling.line1', values, highlight)),
-    h('div', { class: 'call-line second' }, parts('calling.line2', values, highlight)));
+    h('div', { class: 'call-line second' }, parts('calling.line2', values, highlight)),
+  ];
+  box.replaceChildren(...lines);
+  shrinkToFit(lines, $('current').clientWidth * 0.94);
   fill($('current-matter'),
     model.matters.get(current.matter)?.name ?? '',
     current.recalls > 0 && h('span', { class: 'recalled' }, t('calling.recalled', { n: current.recalls + 1 })));
+}
+
+/** Makes a line of the call smaller when a language or a long number would run past the panel. */
+function shrinkToFit(lines, width) {
+  for (const line of lines) {
+    if (line.scrollWidth > width) {
+      line.style.fontSize = `${(Number.parseFloat(getComputedStyle(line).fontSize) * width) / line.scrollWidth}px`;
+    }
+  }
 }
 
 function renderRecent() {
@@ -184,4 +196,4 @@ connectHall({
 setInterval(() => setText($('clock'), clock(new Date(model.now()), model.timeZone)), 1000);
 setText($('clock'), clock(new Date(model.now()), model.timeZone));
 onLangChange(render);
-window.addEventListener('resize', renderRecent);
+window.addEventListener('resize', render);
