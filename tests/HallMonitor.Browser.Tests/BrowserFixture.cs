@@ -45,7 +45,7 @@ public sealed class BrowserFixture : IAsyncLifetime
             await beforeNavigation(page);
         }
 
-        var response = await page.GotoAsync(new Uri(host.BaseAddress, path).ToString());
+        var response = await page.GotoAsync(new Uri(host.BaseAddress, path).ToString(), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         opened.Status = response?.Status ?? 0;
         return opened;
     }
