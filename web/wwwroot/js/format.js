@@ -55,6 +55,11 @@ export function windowNumber(windowId) {
   return Number.isNaN(n) ? windowId : n;
 }
 
+/** A window's name without its number, which pages show on its own: "5号窗口 企业开办" → "企业开办". */
+export function windowTitle(name) {
+  return name.replace(/^\s*\d+\s*号窗口\s*/, '') || name;
+}
+
 /** Green within the warn ratio of a target, yellow from it, red over the target. */
 export function level(seconds, targetSeconds, warnRatio) {
   if (!targetSeconds) {

@@ -91,6 +91,7 @@ const dictionary = {
     'wall.dutyLabel': '确认人',
     'wall.dutyPlaceholder': '值班人员',
 
+    'kpi.title': '今日指标',
     'kpi.issued': '今日取号',
     'kpi.issuedSub': '已叫号 {called}',
     'kpi.waiting': '当前等候',
@@ -174,6 +175,7 @@ const dictionary = {
     'clerk.alert.queueBacklog': '{matter} 排队 {value} 人，超过 {target} 人',
 
     'kiosk.pageTitle': '自助取号',
+    'kiosk.sectors': '办理板块',
     'kiosk.title': '自助取号',
     'kiosk.pick': '{category} · 请选择办理事项',
     'kiosk.waiting': '等候 {n} 人',
@@ -279,6 +281,7 @@ const dictionary = {
     'wall.dutyLabel': 'Acknowledge as',
     'wall.dutyPlaceholder': 'Duty officer',
 
+    'kpi.title': "Today's figures",
     'kpi.issued': 'Tickets today',
     'kpi.issuedSub': '{called} called',
     'kpi.waiting': 'Waiting now',
@@ -362,6 +365,7 @@ const dictionary = {
     'clerk.alert.queueBacklog': '{matter}: {value} waiting, more than {target}',
 
     'kiosk.pageTitle': 'Ticket kiosk',
+    'kiosk.sectors': 'Sectors',
     'kiosk.title': 'Take a number',
     'kiosk.pick': '{category} · choose your matter',
     'kiosk.waiting': '{n} waiting',
@@ -419,12 +423,15 @@ export function onLangChange(listener) {
   listeners.add(listener);
 }
 
-/** Translates the static text marked data-i18n (content) and data-i18n-placeholder. */
+/** Translates the static text marked data-i18n (content), data-i18n-placeholder and data-i18n-label (aria-label). */
 export function applyI18n(root) {
   for (const element of root.querySelectorAll('[data-i18n]')) {
     element.textContent = t(element.dataset.i18n);
   }
   for (const element of root.querySelectorAll('[data-i18n-placeholder]')) {
     element.placeholder = t(element.dataset.i18nPlaceholder);
+  }
+  for (const element of root.querySelectorAll('[data-i18n-label]')) {
+    element.setAttribute('aria-label', t(element.dataset.i18nLabel));
   }
 }

@@ -1,7 +1,7 @@
 // The start page: every hall, with a link to each of its pages and one clerk console per window.
 import { api } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
-import { windowNumber } from '../format.js';
+import { windowNumber, windowTitle } from '../format.js';
 import { h, localizePage, mountLangSwitch } from '../ui.js';
 
 localizePage();
@@ -48,7 +48,7 @@ function hallCard(config) {
       href: `/clerk/${id}/${encodeURIComponent(window.id)}`,
       dataset: { kind: window.kind },
       title: window.name,
-    }, h('span', { class: 'num' }, String(windowNumber(window.id))), window.name.replace(/^\s*\d+\s*号窗口\s*/, '') || window.name))));
+    }, h('span', { class: 'num' }, String(windowNumber(window.id))), windowTitle(window.name)))));
 }
 
 function render() {

@@ -3,7 +3,7 @@
 /* global echarts */
 import { api, hallConfig } from '../api.js';
 import { lang, onLangChange, t } from '../i18n.js';
-import { clock, duration, level, longDate, percent, time, windowNumber } from '../format.js';
+import { clock, duration, level, longDate, percent, time, windowNumber, windowTitle } from '../format.js';
 import { connectHall } from '../live.js';
 import { HallModel } from '../model.js';
 import { connectionStatus, fill, h, localizePage, mountLangSwitch, routeParameters, setText } from '../ui.js';
@@ -22,11 +22,6 @@ let live = false;
 
 const $ = id => document.getElementById(id);
 const remPx = () => Number.parseFloat(getComputedStyle(document.documentElement).fontSize);
-
-/** "5号窗口 企业开办" → "企业开办": the number is shown on its own. */
-function shortName(name) {
-  return name.replace(/^\s*\d+\s*号窗口\s*/, '') || name;
-}
 
 // ── Header ────────────────────────────────────────────────────────────────────────────────────────────
 function renderHeader() {
@@ -128,7 +123,7 @@ function renderWindows() {
     const tile = tileFor(window);
     tile.root.dataset.state = window.state;
     setText(tile.no, windowNumber(window.windowId));
-    setText(tile.name, shortName(window.name));
+    setText(tile.name, windowTitle(window.name));
     setText(tile.state, t(`state.${window.state}`));
     setText(tile.clerk, window.clerk ?? '');
     if (window.ticket) {
