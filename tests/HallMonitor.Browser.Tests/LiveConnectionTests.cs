@@ -18,21 +18,26 @@ public sealed partial class LiveConnectionTests(BrowserFixture browser) : IClass
         using var api = host.Api();
         var sockets = new List<IWebSocketRoute>();
         var refuse = false;
-        await using var page = await browser.OpenAsync(host, "/wall/xinqu", 1920, 1080, p => p.RouteWebSocketAsync(HubAddress(), socket =>
+        await using var page = await browser.OpenAsync(host, "/wall/xinqu", 1920, 1080, async p =>
         {
-            if (Volatile.Read(ref refuse))
+            // While the network is down, neither the WebSocket nor the HTTP fallbacks of SignalR get through.
+            await p.RouteAsync(HubAddress(), route => Volatile.Read(ref refuse) ? route.AbortAsync() : route.ContinueAsync());
+            await p.RouteWebSocketAsync(HubAddress(), socket =>
             {
-                socket.CloseAsync(new() { Code = 1011, Reason = "hall network down" });
-                return;
-            }
+                if (Volatile.Read(ref refuse))
+                {
+                    socket.CloseAsync(new() { Code = 1011, Reason = "hall network down" });
+                    return;
+                }
 
-            lock (sockets)
-            {
-                sockets.Add(socket);
-            }
+                lock (sockets)
+                {
+                    sockets.Add(socket);
+                }
 
-            socket.ConnectToServer();
-        }));
+                socket.ConnectToServer();
+            });
+        });
         await page.WaitUntilLiveAsync();
         var banner = page.Page.Locator(".connection-banner");
 
@@ -44,8 +49,10 @@ public sealed partial class LiveConnectionTests(BrowserFixture browser) : IClass
 
         await Expect(banner).ToBeVisibleAsync();
         await Expect(banner).ToHaveTextAsync("连接中断，正在重新连接…");
-        await page.ScreenshotAsync("wall-reconnecting");
         var missed = await api.IssueAsync("TAX-INV");
+        await page.ScreenshotAsync("wall-reconnecting");
+        await Expect(banner).ToBeVisibleAsync();
+        await Expect(page.Page.Locator(".kpi[data-kpi='issued'] .kpi-value")).ToHaveTextAsync("0");
         Volatile.Write(ref refuse, false);
 
         await page.WaitUntilLiveAsync();
