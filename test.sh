@@ -4,7 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-apt_packages=(prometheus)
+# promtool (checks /metrics and the alerting rules), Chromium and CJK fonts (browser tests and screenshots).
+apt_packages=(prometheus chromium fonts-noto-cjk)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

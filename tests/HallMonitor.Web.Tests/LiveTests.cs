@@ -61,6 +61,30 @@ public sealed class LiveTests
     }
 
     [Fact]
+    public async Task Snapshot_CarriesTheWaitingTicketsInCallOrderAndTheCountsBehindItsAverages()
+    {
+        await using var api = new ApiFactory();
+        var client = api.CreateClient();
+        var first = await client.IssueAsync("BIZ-REG");
+        var second = await client.IssueAsync("BIZ-REG");
+        var priority = await client.IssueAsync("BIZ-REG", priority: true);
+        await client.IssueAsync("TAX-INV");
+        await client.OpenAsync("09", "王芳");
+        await client.CallNextAsync("09");
+
+        var snapshot = await client.SnapshotAsync();
+        var queue = snapshot.Queues.Single(q => q.Matter == "BIZ-REG");
+
+        // The priority ticket was called first; the others wait in issue order, with their issue times.
+        Assert.Equal([first.TicketId, second.TicketId], queue.Tickets.Select(t => t.TicketId));
+        Assert.Equal(first.IssuedAt, queue.Tickets[0].IssuedAt);
+        Assert.Equal(3, queue.Issued);
+        Assert.Equal(1, snapshot.Queues.Single(q => q.Matter == "TAX-INV").Issued);
+        Assert.Equal(1, snapshot.Kpis.Called);
+        Assert.Equal(priority.TicketId, snapshot.Windows.Single(w => w.WindowId == "09").Ticket!.TicketId);
+    }
+
+    [Fact]
     public async Task EventsUnderConcurrentLoad_ReachEveryClientInSequenceWithoutGaps()
     {
         await using var api = new ApiFactory();

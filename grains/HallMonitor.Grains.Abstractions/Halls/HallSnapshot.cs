@@ -58,7 +58,19 @@ public sealed record QueueSummary
     public double OldestWaitSeconds { get; init; }
 
     public int WaitTargetSeconds { get; init; }
+
+    /// <summary>Tickets issued for this matter today.</summary>
+    public int Issued { get; init; }
+
+    /// <summary>
+    /// The waiting tickets in the order calls take them (priority first, then by issue). A client that applies
+    /// events to the snapshot needs them: when the oldest is called, the next one's wait becomes the oldest.
+    /// </summary>
+    public IReadOnlyList<QueuedTicket> Tickets { get; init; } = [];
 }
+
+/// <summary>A ticket waiting in a queue.</summary>
+public sealed record QueuedTicket(string TicketId, string Number, bool Priority, DateTimeOffset IssuedAt);
 
 /// <summary>Today's figures of the hall. Rates are fractions from 0 to 1, or null before there is anything to rate.</summary>
 public sealed record HallKpis
@@ -66,6 +78,9 @@ public sealed record HallKpis
     public int Issued { get; init; }
 
     public int Waiting { get; init; }
+
+    /// <summary>Calls made today: the count behind the average wait and the service level.</summary>
+    public int Called { get; init; }
 
     public int Completed { get; init; }
 

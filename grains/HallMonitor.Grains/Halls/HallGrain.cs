@@ -86,6 +86,8 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
                 PriorityWaiting = line?.PriorityCount ?? 0,
                 OldestWaitSeconds = line?.Oldest is { } oldest ? Seconds(now - oldest.IssuedAt) : 0,
                 WaitTargetSeconds = m.WaitTargetSeconds,
+                Issued = figures.IssuedByMatter.GetValueOrDefault(m.Code),
+                Tickets = line is null ? [] : [.. line.InCallOrder.Select(t => new QueuedTicket(t.TicketId, t.Number, t.Priority, _hall.LocalTime(t.IssuedAt)))],
             };
         }).ToList();
 
@@ -102,6 +104,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             {
                 Issued = figures.Issued,
                 Waiting = queues.Sum(q => q.Waiting),
+                Called = figures.Called,
                 Completed = figures.Completed,
                 NoShow = figures.NoShow,
                 Cancelled = figures.Cancelled,

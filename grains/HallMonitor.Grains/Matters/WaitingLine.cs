@@ -36,6 +36,10 @@ public sealed class WaitingLine
         }
     }
 
+    /// <summary>The waiting tickets in the order calls take them: priority first, each line in issue order.</summary>
+    [JsonIgnore]
+    public IEnumerable<WaitingTicket> InCallOrder => _priority.Concat(_normal);
+
     [JsonIgnore]
     public int Count => _byId.Count;
 

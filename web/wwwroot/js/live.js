@@ -49,7 +49,14 @@ export function connectHall({ hall, window, onSnapshot, onEvent = () => {}, onAl
     onEvent(event);
   }
 
-  async function join() {
+  // One join at a time: a resync and a restart may both ask for one.
+  let joining = null;
+  function join() {
+    joining ??= joinOnce().finally(() => { joining = null; });
+    return joining;
+  }
+
+  async function joinOnce() {
     held = [];
     try {
       const snapshot = window
@@ -67,12 +74,14 @@ export function connectHall({ hall, window, onSnapshot, onEvent = () => {}, onAl
     }
   }
 
-  let resyncing = null;
   function resync() {
-    resyncing ??= join()
-      .catch(error => onStatus('reconnecting', String(error?.message ?? error)))
-      .finally(() => { resyncing = null; });
-    return resyncing;
+    return join().catch(error => {
+      onStatus('reconnecting', String(error?.message ?? error));
+      // Still connected but the join failed (the hall was busy): try again; a dropped connection retries by itself.
+      if (!stopped && connection.state === signalR.HubConnectionState.Connected) {
+        setTimeout(resync, retryDelays[2]);
+      }
+    });
   }
 
   connection.onreconnecting(error => onStatus('reconnecting', error?.message));
@@ -89,7 +98,9 @@ export function connectHall({ hall, window, onSnapshot, onEvent = () => {}, onAl
     for (let attempt = 0; !stopped; attempt++) {
       try {
         onStatus(attempt === 0 ? 'connecting' : 'reconnecting');
-        await connection.start();
+        if (connection.state === signalR.HubConnectionState.Disconnected) {
+          await connection.start(); // not again after a failed join: the connection is up, only the join is retried
+        }
         await join();
         return;
       } catch (error) {

@@ -1,0 +1,117 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using HallMonitor.Grains;
+using HallMonitor.Testing;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace HallMonitor.Browser.Tests;
+
+/// <summary>
+/// The product on real Kestrel (a browser needs a real socket) on a free loopback port, with the demo halls
+/// of web/halls.json and its own SQLite database in a temporary folder; on a manual clock for tests about time.
+/// </summary>
+public sealed class PageHost : WebApplicationFactory<Program>
+{
+    private readonly ManualTimeProvider? _clock;
+    private readonly string _folder = Directory.CreateTempSubdirectory("hallmonitor-pages-").FullName;
+    private Uri? _baseAddress;
+
+    public PageHost()
+    {
+        UseKestrel(0);
+    }
+
+    /// <summary>On <paramref name="clock"/>: the hall's timers fire as the test moves it.</summary>
+    public PageHost(ManualTimeProvider clock)
+        : this()
+    {
+        _clock = clock;
+    }
+
+    public Uri BaseAddress
+    {
+        get
+        {
+            if (_baseAddress is null)
+            {
+                StartServer();
+                var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+                _baseAddress = new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+            }
+
+            return _baseAddress;
+        }
+    }
+
+    /// <summary>An HTTP client of the API, as a script beside the browser would use it.</summary>
+    public HallApi Api(string hall = "xinqu") => new(new HttpClient { BaseAddress = BaseAddress }, hall);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("HallMonitor:DataDir", Path.Combine(_folder, "data"));
+        builder.UseSetting("HallMonitor:SqliteSynchronous", "normal");
+        if (_clock is not null)
+        {
+            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock));
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(_folder, recursive: true);
+        }
+    }
+}
+
+/// <summary>The calls tests make beside the browser: issuing tickets and working windows.</summary>
+public sealed class HallApi(HttpClient client, string hall) : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = HallMonitorJson.Options;
+
+    private string Hall => $"/api/halls/{hall}";
+
+    public async Task<TicketView> IssueAsync(string matter, bool priority = false)
+    {
+        var response = await client.PostAsJsonAsync($"{Hall}/tickets", new { matter, priority }, Json);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TicketView>(Json))!;
+    }
+
+    public async Task OpenAsync(string window, string clerk)
+    {
+        var response = await client.PostAsJsonAsync($"{Hall}/windows/{window}/open", new { clerk }, Json);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Calls the next ticket at a window and answers it.</summary>
+    public async Task<TicketView> CallNextAsync(string window)
+    {
+        var response = await client.PostAsync($"{Hall}/windows/{window}/call-next", null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TicketView>(Json))!;
+    }
+
+    /// <summary>recall, start, complete, no-show.</summary>
+    public async Task<TicketView> ActAsync(string window, string action)
+    {
+        var response = await client.PostAsync($"{Hall}/windows/{window}/{action}", null);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TicketView>(Json))!;
+    }
+
+    public async Task<WindowView> WindowAsync(string window) =>
+        (await client.GetFromJsonAsync<WindowView>($"{Hall}/windows/{window}", Json))!;
+
+    public async Task<TicketView> TicketAsync(string ticketId) =>
+        (await client.GetFromJsonAsync<TicketView>($"{Hall}/tickets/{ticketId}", Json))!;
+
+    public void Dispose() => client.Dispose();
+}

@@ -1,0 +1,63 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using HallMonitor.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace HallMonitor.Browser.Tests;
+
+public sealed partial class WallTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    private static readonly DateTimeOffset Morning = new(2026, 11, 23, 1, 30, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Wall_ShowsANewlyCalledNumberWithinOneSecond()
+    {
+        await using var host = new PageHost();
+        using var api = host.Api();
+        await api.IssueAsync("RE-TRANS");
+        await api.OpenAsync("09", "陈静");
+        await using var page = await browser.OpenAsync(host, "/wall/xinqu", 1920, 1080);
+        await page.WaitUntilLiveAsync();
+        var tile = page.Page.Locator(".tile[data-window='09']");
+        await Expect(tile).ToHaveAttributeAsync("data-state", "idle");
+
+        var clock = Stopwatch.StartNew();
+        var called = await api.CallNextAsync("09");
+        await Expect(tile.Locator(".tile-number")).ToHaveTextAsync(called.Number, new() { Timeout = 1000 });
+        clock.Stop();
+
+        await Expect(tile).ToHaveAttributeAsync("data-state", "calling");
+        Assert.InRange(clock.ElapsedMilliseconds, 0, 1000);
+        await Expect(page.Page.Locator(".kpi[data-kpi='issued'] .kpi-value")).ToHaveTextAsync("1");
+        await page.ScreenshotAsync("wall-called");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task Wall_ListsAnAlertAtItsMomentAndAcknowledgesIt()
+    {
+        var clock = new ManualTimeProvider(Morning);
+        await using var host = new PageHost(clock);
+        using var api = host.Api();
+        var ticket = await api.IssueAsync("TAX-INV");
+        await using var page = await browser.OpenAsync(host, "/wall/xinqu", 1920, 1080);
+        await page.WaitUntilLiveAsync();
+        await page.Page.FillAsync("#duty", "值班长");
+        await page.Page.DispatchEventAsync("#duty", "change");
+
+        // TAX-INV waits 1200 s at most; the warning comes at 0.8 of it.
+        clock.Advance(TimeSpan.FromSeconds(960));
+        var alert = page.Page.Locator($".alert[data-alert='wait-{ticket.TicketId}']");
+        await Expect(alert).ToHaveAttributeAsync("data-level", "warning");
+        await Expect(alert.Locator(".alert-title")).ToContainTextAsync(ticket.Number);
+        await Expect(page.Page.Locator(".kpi[data-kpi='alerts'] .kpi-value")).ToHaveTextAsync("1");
+        await page.ScreenshotAsync("wall-alert");
+        await alert.Locator("button").ClickAsync();
+
+        await Expect(alert.Locator(".alert-action")).ToHaveTextAsync(AcknowledgedByDuty());
+        Assert.Empty(page.Errors);
+    }
+
+    [GeneratedRegex("^值班长 已确认 \\d{2}:\\d{2}$")]
+    private static partial Regex AcknowledgedByDuty();
+}

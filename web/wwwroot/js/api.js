@@ -1,0 +1,80 @@
+// The HTTP API: JSON in and out. A refused request (problem details) is shown to the user in a toast with
+// the server's own `detail`, and thrown as an ApiError so the caller can stop.
+import { t } from './i18n.js';
+import { toast } from './ui.js';
+
+/** A request the API refused, or that never reached it (status 0). */
+export class ApiError extends Error {
+  constructor(status, detail, problem = null) {
+    super(detail);
+    this.name = 'ApiError';
+    this.status = status;
+    this.detail = detail;
+    this.problem = problem;
+  }
+}
+
+function titleFor(status) {
+  const key = `error.${status}`;
+  const title = t(key);
+  return title === key ? t('error.other') : title;
+}
+
+/**
+ * Calls the API. `body` is sent as JSON. Answers the parsed JSON, or null for 204.
+ * @param {string} path   e.g. '/api/halls/xinqu/tickets'
+ * @param {{ method?: string, body?: object, quiet?: boolean }} [options] quiet: no toast on errors
+ */
+export async function api(path, { method = 'GET', body, quiet = false } = {}) {
+  const headers = { accept: 'application/json' };
+  const token = sessionStorage.getItem('hallmonitor.token');
+  if (token) {
+    headers.authorization = `Bearer ${token}`;
+  }
+  if (body !== undefined) {
+    headers['content-type'] = 'application/json';
+  }
+
+  let response;
+  try {
+    response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  } catch {
+    const failure = new ApiError(0, t('error.network'));
+    if (!quiet) {
+      toast(failure.detail, { kind: 'error', title: titleFor(0) });
+    }
+    throw failure;
+  }
+
+  if (response.status === 204) {
+    return null;
+  }
+  const text = await response.text();
+  const json = text ? JSON.parse(text) : null;
+  if (response.ok) {
+    return json;
+  }
+
+  const failure = new ApiError(response.status, json?.detail ?? json?.title ?? response.statusText, json);
+  if (!quiet) {
+    toast(failure.detail, { kind: 'error', title: titleFor(response.status) });
+  }
+  throw failure;
+}
+
+/**
+ * The hall's configuration: matters (with targets and categories) and windows. A screen that starts while
+ * the server is away keeps asking until it answers, as its live connection does.
+ */
+export async function hallConfig(hall) {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await api(`/api/halls/${encodeURIComponent(hall)}`, { quiet: attempt > 0 });
+    } catch (error) {
+      if (error.status !== 0 && error.status < 500) {
+        throw error;
+      }
+      await new Promise(resolve => setTimeout(resolve, 3000));
+    }
+  }
+}

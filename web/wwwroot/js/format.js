@@ -1,0 +1,72 @@
+// Formatting shared by every page: durations, times in the hall's time zone, rates, window numbers.
+import { lang, t } from './i18n.js';
+
+/** A duration in seconds as m:ss, or h:mm:ss from an hour on. */
+export function duration(seconds) {
+  const total = Math.max(0, Math.floor(seconds ?? 0));
+  const h = Math.floor(total / 3600);
+  const m = Math.floor((total % 3600) / 60);
+  const s = String(total % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`;
+}
+
+/** A wait estimate for visitors: whole minutes, rounded up ("约 12 分钟"). */
+export function minutes(seconds) {
+  return t('format.minutes', { n: Math.max(1, Math.ceil(seconds / 60)) });
+}
+
+function timeFormat(timeZone, withSeconds) {
+  return new Intl.DateTimeFormat(lang(), {
+    timeZone,
+    hour: '2-digit',
+    minute: '2-digit',
+    second: withSeconds ? '2-digit' : undefined,
+    hourCycle: 'h23',
+  });
+}
+
+/** Local time of day in the hall's time zone: 14:05:09. */
+export function clock(date, timeZone) {
+  return timeFormat(timeZone, true).format(date);
+}
+
+/** Local time of day without seconds: 14:05. */
+export function time(date, timeZone) {
+  return timeFormat(timeZone, false).format(date);
+}
+
+/** The day as a heading: 2026年11月22日 星期日 / Sunday, 22 November 2026. */
+export function longDate(date, timeZone) {
+  return new Intl.DateTimeFormat(lang(), { timeZone, dateStyle: 'full' }).format(date);
+}
+
+/** A rate from 0 to 1 as a percentage; a dash before there is anything to rate. */
+export function percent(rate) {
+  if (rate === null || rate === undefined) {
+    return '—';
+  }
+  const value = rate * 100;
+  return `${value === 100 || value === 0 ? value : value.toFixed(1)}%`;
+}
+
+/** The number people see on a window: "05" → 5. */
+export function windowNumber(windowId) {
+  const n = Number.parseInt(windowId, 10);
+  return Number.isNaN(n) ? windowId : n;
+}
+
+/** A window's name without its number, which pages show on its own: "5号窗口 企业开办" → "企业开办". */
+export function windowTitle(name) {
+  return name.replace(/^\s*\d+\s*号窗口\s*/, '') || name;
+}
+
+/** Green within the warn ratio of a target, yellow from it, red over the target. */
+export function level(seconds, targetSeconds, warnRatio) {
+  if (!targetSeconds) {
+    return 'ok';
+  }
+  if (seconds >= targetSeconds) {
+    return 'overtime';
+  }
+  return seconds >= targetSeconds * warnRatio ? 'warning' : 'ok';
+}
