@@ -1,24 +1,34 @@
+using HallMonitor.Bench.Alerts;
 using HallMonitor.Bench.Calls;
 using HallMonitor.Bench.Dispatch;
 using HallMonitor.Bench.Lifecycles;
 using HallMonitor.Bench.Reports;
 using Microsoft.Extensions.Configuration;
 
-return args switch
-{
-    ["grain-calls", .. var rest] => GrainCallBenchmarks.Run(rest),
-    ["calls", .. var rest] => await CallsDriver.RunAsync(Options(rest)),
-    ["lifecycles", .. var rest] => await LifecyclesDriver.RunAsync(Options(rest)),
-    ["call-next", .. var rest] => await CallNextDriver.RunAsync(Options(rest)),
-    ["dispatch-index", .. var rest] => DispatchIndexBenchmarks.Run(rest),
-    ["reports", .. var rest] => await ReportsDriver.RunAsync(Options(rest)),
-    _ => Usage(),
-};
+namespace HallMonitor.Bench;
 
-static IConfiguration Options(string[] args) => new ConfigurationBuilder().AddCommandLine(args).Build();
-
-static int Usage()
+/// <summary>
+/// The bench's entry point: a class, not top-level statements, because the bench hosts the web application,
+/// whose own entry point is the global <c>Program</c>.
+/// </summary>
+internal static class BenchProgram
 {
+    public static async Task<int> Main(string[] args) => args switch
+    {
+        ["grain-calls", .. var rest] => GrainCallBenchmarks.Run(rest),
+        ["calls", .. var rest] => await CallsDriver.RunAsync(Options(rest)),
+        ["lifecycles", .. var rest] => await LifecyclesDriver.RunAsync(Options(rest)),
+        ["call-next", .. var rest] => await CallNextDriver.RunAsync(Options(rest)),
+        ["dispatch-index", .. var rest] => DispatchIndexBenchmarks.Run(rest),
+        ["reports", .. var rest] => await ReportsDriver.RunAsync(Options(rest)),
+        ["alerts", .. var rest] => await AlertsDriver.RunAsync(Options(rest)),
+        _ => Usage(),
+    };
+
+    private static IConfiguration Options(string[] args) => new ConfigurationBuilder().AddCommandLine(args).Build();
+
+    private static int Usage()
+    {
     Console.Error.WriteLine("""
         usage: dotnet run -c Release --project bench/HallMonitor.Bench -- <command> [options]
 
@@ -31,6 +41,8 @@ static int Usage()
                         [--samples 3000] [--warmup 300]
           dispatch-index  BenchmarkDotNet: the dispatch index alone, 10, 100, 1,000 matters
           reports       driver: a year of one busy hall (~300,000 events), then one-month summaries [--tickets-per-day 240]
+          alerts        driver: how late overtime alerts reach a SignalR client, with 100,000 tickets waiting [--waiting 100000]
         """);
-    return 2;
+        return 2;
+    }
 }

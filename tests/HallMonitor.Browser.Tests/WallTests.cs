@@ -58,6 +58,41 @@ public sealed partial class WallTests(BrowserFixture browser) : IClassFixture<Br
         Assert.Empty(page.Errors);
     }
 
+    [Fact]
+    public async Task Wall_KeepsAQueueExact_WhenItOutgrowsTheTicketsTheSnapshotLists()
+    {
+        var clock = new ManualTimeProvider(Morning);
+        await using var host = new PageHost(clock);
+        using var api = host.Api();
+        for (var i = 0; i < 103; i++)
+        {
+            clock.Advance(TimeSpan.FromMinutes(1));
+            await api.IssueAsync("TAX-INV");
+        }
+
+        await api.OpenAsync("07", "孙磊");
+        await using var page = await browser.OpenAsync(host, "/wall/xinqu", 1920, 1080);
+        await page.WaitUntilLiveAsync();
+        var row = page.Page.Locator(".queue-row[data-matter='TAX-INV']");
+        await Expect(row.Locator(".queue-waiting")).ToHaveTextAsync("103");
+
+        // The snapshot listed the 100 oldest: the page runs out of them on the 100th call and takes a fresh one.
+        for (var i = 0; i < 101; i++)
+        {
+            await api.CallNextAsync("07");
+            await api.ActAsync("07", "no-show");
+        }
+
+        await Expect(row.Locator(".queue-waiting")).ToHaveTextAsync("2");
+
+        // The oldest left is the 102nd ticket, issued one minute before the last one.
+        await Expect(row.Locator(".queue-oldest")).ToHaveTextAsync(OneMinuteAndSomeSeconds());
+        Assert.Empty(page.Errors);
+    }
+
+    [GeneratedRegex("^1:0\\d$")]
+    private static partial Regex OneMinuteAndSomeSeconds();
+
     [GeneratedRegex("^值班长 已确认 \\d{2}:\\d{2}$")]
     private static partial Regex AcknowledgedByDuty();
 }

@@ -15,7 +15,7 @@ public sealed class LiveTests
     {
         await using var api = new ApiFactory();
         var client = api.CreateClient();
-        await using var wall = await HubClient.ConnectAsync(api);
+        await using var wall = await HubConnections.ConnectAsync(api);
 
         var snapshot = await wall.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
         var ticket = await client.IssueAsync("BIZ-REG");
@@ -40,6 +40,26 @@ public sealed class LiveTests
     }
 
     [Fact]
+    public async Task Snapshot_ListsAtMostAHundredTicketsPerQueue_OldestFirstWhateverTheCallOrder()
+    {
+        await using var api = new ApiFactory();
+        var client = api.CreateClient();
+        var issued = new List<TicketView>();
+        for (var i = 0; i < 104; i++)
+        {
+            issued.Add(await client.IssueAsync("TAX-INV", priority: i == 102));
+        }
+
+        var queue = (await client.SnapshotAsync()).Queues.Single(q => q.Matter == "TAX-INV");
+
+        // The priority ticket would be called first, but it is among the newest: it is not listed.
+        Assert.Equal(104, queue.Waiting);
+        Assert.Equal(1, queue.PriorityWaiting);
+        Assert.Equal(QueueSummary.TicketLimit, queue.Tickets.Count);
+        Assert.Equal(issued.Take(100).Select(t => t.TicketId), queue.Tickets.Select(t => t.TicketId));
+    }
+
+    [Fact]
     public async Task JoiningMidDay_SnapshotAndEventsTogetherMissNothing()
     {
         await using var api = new ApiFactory();
@@ -49,7 +69,7 @@ public sealed class LiveTests
             await client.IssueAsync("TAX-INV");
         }
 
-        await using var wall = await HubClient.ConnectAsync(api);
+        await using var wall = await HubConnections.ConnectAsync(api);
         var snapshot = await wall.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
         await client.IssueAsync("TAX-INV");
         var next = (await wall.NextAsync("event")).Argument<HallEventMessage>();
@@ -61,7 +81,7 @@ public sealed class LiveTests
     }
 
     [Fact]
-    public async Task Snapshot_CarriesTheWaitingTicketsInCallOrderAndTheCountsBehindItsAverages()
+    public async Task Snapshot_CarriesTheLongestWaitingTicketsAndTheCountsBehindItsAverages()
     {
         await using var api = new ApiFactory();
         var client = api.CreateClient();
@@ -89,8 +109,8 @@ public sealed class LiveTests
     {
         await using var api = new ApiFactory();
         var client = api.CreateClient();
-        await using var wall = await HubClient.ConnectAsync(api);
-        await using var console = await HubClient.ConnectAsync(api);
+        await using var wall = await HubConnections.ConnectAsync(api);
+        await using var console = await HubConnections.ConnectAsync(api);
         await wall.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
         await console.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "01");
         string[] windows = ["01", "02", "03", "04"];
@@ -144,10 +164,10 @@ public sealed class LiveTests
         var clock = new ManualTimeProvider(Morning);
         await using var api = new ApiFactory(clock);
         var client = api.CreateClient();
-        await using var wall = await HubClient.ConnectAsync(api);
-        await using var comprehensive = await HubClient.ConnectAsync(api);
-        await using var dedicated = await HubClient.ConnectAsync(api);
-        await using var elsewhere = await HubClient.ConnectAsync(api);
+        await using var wall = await HubConnections.ConnectAsync(api);
+        await using var comprehensive = await HubConnections.ConnectAsync(api);
+        await using var dedicated = await HubConnections.ConnectAsync(api);
+        await using var elsewhere = await HubConnections.ConnectAsync(api);
         await wall.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
         await comprehensive.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "01");
         await dedicated.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "09");
@@ -182,8 +202,8 @@ public sealed class LiveTests
         await client.OpenAsync("09", "王芳");
         await client.CallNextAsync("09");
         await client.ActAsync("09", "start");
-        await using var serving = await HubClient.ConnectAsync(api);
-        await using var neighbour = await HubClient.ConnectAsync(api);
+        await using var serving = await HubConnections.ConnectAsync(api);
+        await using var neighbour = await HubConnections.ConnectAsync(api);
         await serving.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "09");
         await neighbour.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "10");
 
@@ -203,7 +223,7 @@ public sealed class LiveTests
         var clock = new ManualTimeProvider(Morning);
         await using var api = new ApiFactory(clock);
         var client = api.CreateClient();
-        await using var wall = await HubClient.ConnectAsync(api);
+        await using var wall = await HubConnections.ConnectAsync(api);
         await wall.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
         await client.IssueAsync("TAX-INV");
         clock.Advance(TimeSpan.FromSeconds(1200 * 0.8));
@@ -229,7 +249,7 @@ public sealed class LiveTests
     public async Task JoiningAnUnknownHallOrWindow_FailsWithAReason()
     {
         await using var api = new ApiFactory();
-        await using var hub = await HubClient.ConnectAsync(api);
+        await using var hub = await HubConnections.ConnectAsync(api);
 
         var hall = await Assert.ThrowsAsync<InvalidOperationException>(() => hub.InvokeAsync<HallSnapshot>("JoinHall", "nowhere"));
         var window = await Assert.ThrowsAsync<InvalidOperationException>(() => hub.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "99"));

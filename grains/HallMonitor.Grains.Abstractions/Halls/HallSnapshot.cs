@@ -63,10 +63,15 @@ public sealed record QueueSummary
     public int Issued { get; init; }
 
     /// <summary>
-    /// The waiting tickets in the order calls take them (priority first, then by issue). A client that applies
-    /// events to the snapshot needs them: when the oldest is called, the next one's wait becomes the oldest.
+    /// The tickets that have waited longest, oldest first, at most <see cref="TicketLimit"/>. A client that
+    /// applies events to the snapshot needs them: when the oldest leaves, the next one's wait becomes the
+    /// oldest. Every ticket not listed is newer than every listed one; when a client's list runs out while
+    /// <see cref="Waiting"/> is not zero, it takes a fresh snapshot.
     /// </summary>
     public IReadOnlyList<QueuedTicket> Tickets { get; init; } = [];
+
+    /// <summary>The most tickets <see cref="Tickets"/> lists, so that a snapshot stays small however long a queue grows.</summary>
+    public const int TicketLimit = 100;
 }
 
 /// <summary>A ticket waiting in a queue.</summary>

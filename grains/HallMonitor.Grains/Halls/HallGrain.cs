@@ -87,7 +87,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
                 OldestWaitSeconds = line?.Oldest is { } oldest ? Seconds(now - oldest.IssuedAt) : 0,
                 WaitTargetSeconds = m.WaitTargetSeconds,
                 Issued = figures.IssuedByMatter.GetValueOrDefault(m.Code),
-                Tickets = line is null ? [] : [.. line.InCallOrder.Select(t => new QueuedTicket(t.TicketId, t.Number, t.Priority, _hall.LocalTime(t.IssuedAt)))],
+                Tickets = line is null ? [] : [.. line.Longest(QueueSummary.TicketLimit).Select(t => new QueuedTicket(t.TicketId, t.Number, t.Priority, _hall.LocalTime(t.IssuedAt)))],
             };
         }).ToList();
 

@@ -36,10 +36,6 @@ public sealed class WaitingLine
         }
     }
 
-    /// <summary>The waiting tickets in the order calls take them: priority first, each line in issue order.</summary>
-    [JsonIgnore]
-    public IEnumerable<WaitingTicket> InCallOrder => _priority.Concat(_normal);
-
     [JsonIgnore]
     public int Count => _byId.Count;
 
@@ -58,6 +54,29 @@ public sealed class WaitingLine
         (var priority, null) => priority,
         var (priority, normal) => priority!.Seq < normal!.Seq ? priority : normal,
     };
+
+    /// <summary>The <paramref name="count"/> tickets that have waited longest, oldest first; O(count).</summary>
+    public IReadOnlyList<WaitingTicket> Longest(int count)
+    {
+        var longest = new List<WaitingTicket>(Math.Min(count, Count));
+        var priority = _priority.First;
+        var normal = _normal.First;
+        while (longest.Count < count && (priority is not null || normal is not null))
+        {
+            if (normal is null || (priority is not null && priority.Value.Seq < normal.Value.Seq))
+            {
+                longest.Add(priority!.Value);
+                priority = priority.Next;
+            }
+            else
+            {
+                longest.Add(normal.Value);
+                normal = normal.Next;
+            }
+        }
+
+        return longest;
+    }
 
     public bool Contains(string ticketId) => _byId.ContainsKey(ticketId);
 

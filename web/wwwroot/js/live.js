@@ -12,7 +12,8 @@ const retryDelays = [0, 1000, 2000, 5000, 10000];
  * @param {string} options.hall          hall id
  * @param {string} [options.window]      window id: joins as that window's clerk console
  * @param {(snapshot: object) => void} options.onSnapshot  a complete picture (first join and every resync)
- * @param {(event: object) => void} [options.onEvent]      each journal event after the snapshot, in order
+ * @param {(event: object) => boolean|void} [options.onEvent]  each journal event after the snapshot, in order;
+ *        returning true asks for a fresh snapshot (the page cannot keep its picture exact from events alone)
  * @param {(alert: object) => void} [options.onAlert]      an alert raised, escalated, acknowledged or resolved
  * @param {(status: 'connecting'|'live'|'reconnecting'|'offline', detail?: string) => void} [options.onStatus]
  * @returns {{ stop: () => Promise<void>, resync: () => Promise<void>, connection: object }}
@@ -46,7 +47,9 @@ export function connectHall({ hall, window, onSnapshot, onEvent = () => {}, onAl
       return;
     }
     lastSeq = event.seq;
-    onEvent(event);
+    if (onEvent(event) === true) {
+      resync();
+    }
   }
 
   // One join at a time: a resync and a restart may both ask for one.

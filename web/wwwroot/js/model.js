@@ -76,8 +76,12 @@ export class HallModel {
       prefix: q.prefix,
       waitTargetSeconds: q.waitTargetSeconds,
       issued: q.issued,
+      waiting: q.waiting,
+      priorityWaiting: q.priorityWaiting,
+      // The longest-waiting tickets, oldest first; every ticket not listed is newer than all of these.
       tickets: q.tickets.map(ticket => ({ ...ticket, issuedAt: Date.parse(ticket.issuedAt) })),
     }]));
+    this.stale = false;
 
     const k = snapshot.kpis;
     this.figures = {
@@ -101,8 +105,16 @@ export class HallModel {
     this.alerts = new Map(snapshot.alerts.map(a => [a.alertId, a]));
   }
 
-  /** Applies one journal event, the next in sequence. */
+  /**
+   * Applies one journal event, the next in sequence. Returns true when the picture can no longer be kept
+   * exact from events (a queue's listed tickets ran out while others still wait): take a fresh snapshot.
+   */
   apply(event) {
+    this.#apply(event);
+    return this.stale;
+  }
+
+  #apply(event) {
     const { at, type, data } = event;
     const atMs = Date.parse(at);
     this.offset = Math.max(this.offset, atMs - Date.now());
@@ -123,7 +135,7 @@ export class HallModel {
         break;
       }
       case 'ticketCalled': {
-        this.#dequeue(data.matter, data.ticketId);
+        this.#dequeue(data.matter, data.ticketId, data.priority);
         const window = this.#window(data.window);
         window.ticket = {
           ticketId: data.ticketId,
@@ -234,7 +246,7 @@ export class HallModel {
       called: f.called,
       completed: f.completed,
       noShow: f.noShow,
-      waiting: [...this.queues.values()].reduce((sum, q) => sum + q.tickets.length, 0),
+      waiting: [...this.queues.values()].reduce((sum, q) => sum + q.waiting, 0),
       avgWaitSeconds: f.called > 0 ? f.waitSecondsSum / f.called : null,
       avgHandleSeconds: f.completed > 0 ? f.handleSecondsSum / f.completed : null,
       serviceLevel: f.called > 0 ? f.calledWithinTarget / f.called : null,
@@ -246,11 +258,7 @@ export class HallModel {
 
   /** Seconds the oldest ticket of a queue has waited, 0 when nobody waits. */
   oldestWaitSeconds(queue) {
-    if (queue.tickets.length === 0) {
-      return 0;
-    }
-    const oldest = Math.min(...queue.tickets.map(ticket => ticket.issuedAt));
-    return (this.now() - oldest) / 1000;
+    return queue.tickets.length === 0 ? 0 : (this.now() - queue.tickets[0].issuedAt) / 1000;
   }
 
   /** Whether a window serves a matter (["*"] = every matter). */
@@ -300,20 +308,27 @@ export class HallModel {
     this.#move(window, 'idle', at);
   }
 
-  /** Priority tickets go before every ordinary one, each kind in issue order: the order calls take them. */
+  /** A new ticket is the newest: it joins the list only when the list holds every waiting ticket. */
   #enqueue(queue, ticket) {
-    const at = ticket.priority ? queue.tickets.findIndex(waiting => !waiting.priority) : -1;
-    if (at < 0) {
+    if (queue.tickets.length === queue.waiting) {
       queue.tickets.push(ticket);
-    } else {
-      queue.tickets.splice(at, 0, ticket);
     }
+    queue.waiting++;
+    queue.priorityWaiting += ticket.priority ? 1 : 0;
   }
 
-  #dequeue(matter, ticketId) {
+  /** A ticket leaves the queue; `priority` when the event tells it, else what the list knows of it. */
+  #dequeue(matter, ticketId, priority) {
     const queue = this.queues.get(matter);
-    if (queue) {
-      queue.tickets = queue.tickets.filter(ticket => ticket.ticketId !== ticketId);
+    if (!queue) {
+      return;
+    }
+    const listed = queue.tickets.find(ticket => ticket.ticketId === ticketId);
+    queue.tickets = queue.tickets.filter(ticket => ticket !== listed);
+    queue.waiting = Math.max(0, queue.waiting - 1);
+    queue.priorityWaiting = Math.max(0, queue.priorityWaiting - ((priority ?? listed?.priority) ? 1 : 0));
+    if (queue.tickets.length === 0 && queue.waiting > 0) {
+      this.stale = true;
     }
   }
 }

@@ -171,7 +171,7 @@ connectHall({
     render();
   },
   onEvent: event => {
-    model.apply(event);
+    const stale = model.apply(event);
     const { type, data } = event;
     if (type === 'ticketCalled' || type === 'ticketRecalled') {
       const call = {
@@ -189,6 +189,7 @@ connectHall({
     } else if (type === 'ticketIssued' || type === 'ticketCancelled' || type === 'ticketExpired') {
       setText($('waiting'), t('calling.waiting', { n: model.kpis.waiting }));
     }
+    return stale;
   },
   onStatus,
 });

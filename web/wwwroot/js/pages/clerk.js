@@ -141,7 +141,7 @@ async function acknowledgeQuietly(alert) {
 function alertText(alert) {
   const matter = model.matters.get(alert.matter)?.name ?? alert.matter;
   if (alert.kind === 'queueBacklog') {
-    return t('clerk.alert.queueBacklog', { matter, value: model.queues.get(alert.matter)?.tickets.length ?? alert.value, target: alert.target });
+    return t('clerk.alert.queueBacklog', { matter, value: model.queues.get(alert.matter)?.waiting ?? alert.value, target: alert.target });
   }
   const seconds = Math.max(alert.value, alert.since ? (model.now() - Date.parse(alert.since)) / 1000 : 0);
   return t(`clerk.alert.${alert.kind}`, { matter, number: alert.number, value: duration(seconds), target: duration(alert.target) });
@@ -297,10 +297,10 @@ function tickTicket() {
 function renderQueues() {
   const served = [...model.queues.values()].filter(queue => model.serves(windowId, queue.matter));
   const rows = served
-    .map(queue => ({ queue, waiting: queue.tickets.length, oldest: model.oldestWaitSeconds(queue) }))
+    .map(queue => ({ queue, waiting: queue.waiting, oldest: model.oldestWaitSeconds(queue) }))
     .filter(row => row.waiting > 0 || served.length <= 8)
     .sort((a, b) => b.waiting - a.waiting || b.oldest - a.oldest || a.queue.matter.localeCompare(b.queue.matter));
-  const total = served.reduce((sum, queue) => sum + queue.tickets.length, 0);
+  const total = served.reduce((sum, queue) => sum + queue.waiting, 0);
   $('queues-total').replaceChildren(...parts('clerk.queuesTotal', { n: total }, (_, value) => h('strong', { class: 'num' }, value)));
   const list = $('queue-list');
   if (rows.length === 0) {
@@ -330,8 +330,9 @@ connectHall({
     render();
   },
   onEvent: event => {
-    model.apply(event);
+    const stale = model.apply(event);
     render();
+    return stale;
   },
   onAlert: alert => {
     if (fired(alert)) {

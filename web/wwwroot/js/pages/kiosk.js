@@ -24,7 +24,7 @@ let live = false;
 let issuing = false;
 
 function waiting(matter) {
-  return live ? model.queues.get(matter)?.tickets.length ?? 0 : null;
+  return live ? model.queues.get(matter)?.waiting ?? 0 : null;
 }
 
 function renderCategories() {
@@ -151,10 +151,11 @@ connectHall({
     render();
   },
   onEvent: event => {
-    model.apply(event);
+    const stale = model.apply(event);
     if (event.type.startsWith('ticket')) {
       renderCounts();
     }
+    return stale;
   },
   onStatus: status => {
     onStatus(status);

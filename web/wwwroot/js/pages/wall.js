@@ -63,7 +63,7 @@ function kpi(key, value, sub, levelName = null) {
 function renderKpis() {
   const k = model.kpis;
   kpi('issued', k.issued, t('kpi.issuedSub', { called: k.called }));
-  kpi('waiting', k.waiting, t('kpi.waitingSub', { queues: [...model.queues.values()].filter(q => q.tickets.length > 0).length }));
+  kpi('waiting', k.waiting, t('kpi.waitingSub', { queues: [...model.queues.values()].filter(q => q.waiting > 0).length }));
   kpi('completed', k.completed, t('kpi.completedSub', { noShow: k.noShow }));
   kpi('avgWait', k.avgWaitSeconds === null ? '—' : duration(k.avgWaitSeconds), t('kpi.avgWaitSub'));
   kpi('avgHandle', k.avgHandleSeconds === null ? '—' : duration(k.avgHandleSeconds), t('kpi.avgHandleSub'));
@@ -176,7 +176,7 @@ function fit(container) {
 
 function renderQueues() {
   const queues = [...model.queues.values()]
-    .map(queue => ({ queue, waiting: queue.tickets.length, oldest: model.oldestWaitSeconds(queue) }))
+    .map(queue => ({ queue, waiting: queue.waiting, oldest: model.oldestWaitSeconds(queue) }))
     .filter(q => q.waiting > 0)
     .sort((a, b) => b.waiting - a.waiting || b.oldest - a.oldest);
   const container = $('queues');
@@ -184,7 +184,7 @@ function renderQueues() {
     container.replaceChildren(h('p', { class: 'empty' }, t('wall.noQueue')));
   } else {
     container.replaceChildren(...queues.map(({ queue, waiting, oldest }) => {
-      const priority = queue.tickets.filter(ticket => ticket.priority).length;
+      const priority = queue.priorityWaiting;
       return h('div', { class: 'queue-row', dataset: { matter: queue.matter, level: level(oldest, queue.waitTargetSeconds, model.warnRatio) } },
         h('span', { class: 'queue-name' }, h('span', { class: 'queue-prefix num' }, queue.prefix), queue.name, h('small', {}, queue.category)),
         h('span', { class: 'queue-waiting num' }, priority > 0 ? h('small', {}, t('wall.priorityCount', { n: priority })) : null, String(waiting)),
@@ -300,7 +300,7 @@ async function acknowledge(alert, button) {
 /** The live measure of an alert: the clock it watches, or the figure it was raised with. */
 function alertValue(alert) {
   if (alert.kind === 'queueBacklog') {
-    return String(model.queues.get(alert.matter)?.tickets.length ?? alert.value);
+    return String(model.queues.get(alert.matter)?.waiting ?? alert.value);
   }
   const seconds = alert.since ? (model.now() - Date.parse(alert.since)) / 1000 : alert.value;
   return duration(Math.max(seconds, alert.value));
@@ -417,8 +417,9 @@ connectHall({
     schedule();
   },
   onEvent: event => {
-    model.apply(event);
+    const stale = model.apply(event);
     schedule();
+    return stale;
   },
   onStatus,
 });

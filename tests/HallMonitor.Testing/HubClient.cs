@@ -4,15 +4,14 @@ using System.Text;
 using System.Text.Json;
 using System.Threading.Channels;
 using HallMonitor.Grains;
-using Microsoft.AspNetCore.Mvc.Testing;
 
-namespace HallMonitor.Web.Tests;
+namespace HallMonitor.Testing;
 
 /// <summary>
 /// A minimal SignalR client speaking the JSON hub protocol over a WebSocket (the .NET client package does
 /// not restore here): handshake, invocations with completions, and server-to-client messages in arrival order.
 /// </summary>
-internal sealed class HubClient : IAsyncDisposable
+public sealed class HubClient : IAsyncDisposable
 {
     private const char RecordSeparator = '\u001e';
     private readonly WebSocket _socket;
@@ -28,10 +27,19 @@ internal sealed class HubClient : IAsyncDisposable
         _receiving = Task.Run(ReceiveAsync);
     }
 
-    public static async Task<HubClient> ConnectAsync<T>(WebApplicationFactory<T> factory)
-        where T : class
+    /// <summary>Connects to the hub over a real socket, e.g. <c>ws://127.0.0.1:5080/hubs/hall</c>.</summary>
+    public static async Task<HubClient> ConnectAsync(Uri hub)
     {
-        var socket = await factory.Server.CreateWebSocketClient().ConnectAsync(new Uri("ws://localhost/hubs/hall"), CancellationToken.None);
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(hub, CancellationToken.None);
+        return await HandshakeAsync(socket);
+    }
+
+    /// <summary>Speaks the hub protocol over a socket opened by <paramref name="connect"/> (a test server's, say).</summary>
+    public static async Task<HubClient> ConnectAsync(Func<Task<WebSocket>> connect) => await HandshakeAsync(await connect());
+
+    private static async Task<HubClient> HandshakeAsync(WebSocket socket)
+    {
         await SendTextAsync(socket, "{\"protocol\":\"json\",\"version\":1}" + RecordSeparator);
         var client = new HubClient(socket);
         var handshake = await client._messages.Reader.ReadAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(10));
@@ -122,14 +130,17 @@ internal sealed class HubClient : IAsyncDisposable
                 break;
             }
 
-            text.Append(Encoding.UTF8.GetString(buffer, 0, received.Count));
-            var content = text.ToString();
-            var end = content.LastIndexOf(RecordSeparator);
-            if (end < 0)
+            var chunk = Encoding.UTF8.GetString(buffer, 0, received.Count);
+            text.Append(chunk);
+
+            // Only a chunk with a separator completes records; a long message arrives in many chunks without one.
+            if (chunk.IndexOf(RecordSeparator, StringComparison.Ordinal) < 0)
             {
                 continue;
             }
 
+            var content = text.ToString();
+            var end = content.LastIndexOf(RecordSeparator);
             text.Remove(0, end + 1);
             foreach (var record in content[..end].Split(RecordSeparator))
             {
@@ -138,7 +149,7 @@ internal sealed class HubClient : IAsyncDisposable
                     handshakeDone = true;
                     using var handshake = JsonDocument.Parse(record);
                     var error = handshake.RootElement.TryGetProperty("error", out var e) ? e.GetString() : null;
-                    await _messages.Writer.WriteAsync(new HubMessage(error ?? "handshake", []));
+                    await _messages.Writer.WriteAsync(new HubMessage(error ?? "handshake", [], DateTimeOffset.UtcNow));
                     continue;
                 }
 
@@ -151,13 +162,14 @@ internal sealed class HubClient : IAsyncDisposable
 
     private void Dispatch(string record)
     {
+        var received = DateTimeOffset.UtcNow;
         using var document = JsonDocument.Parse(record);
         var message = document.RootElement.Clone();
         switch (message.GetProperty("type").GetInt32())
         {
             case 1:
                 var arguments = message.GetProperty("arguments").EnumerateArray().ToArray();
-                _messages.Writer.TryWrite(new HubMessage(message.GetProperty("target").GetString()!, arguments));
+                _messages.Writer.TryWrite(new HubMessage(message.GetProperty("target").GetString()!, arguments, received));
                 break;
             case 3 when _pending.TryRemove(message.GetProperty("invocationId").GetString()!, out var completion):
                 if (message.TryGetProperty("error", out var error))
@@ -174,8 +186,8 @@ internal sealed class HubClient : IAsyncDisposable
     }
 }
 
-/// <summary>A message the server pushed: its target (<c>event</c>, <c>alert</c>) and arguments.</summary>
-internal sealed record HubMessage(string Target, JsonElement[] Arguments)
+/// <summary>A message the server pushed: its target (<c>event</c>, <c>alert</c>), arguments, and when it arrived.</summary>
+public sealed record HubMessage(string Target, JsonElement[] Arguments, DateTimeOffset ReceivedAt)
 {
     public T Argument<T>(int index = 0) => Arguments[index].Deserialize<T>(HallMonitorJson.Options)!;
 }
