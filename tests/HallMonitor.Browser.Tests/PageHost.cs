@@ -47,6 +47,9 @@ public sealed class PageHost : WebApplicationFactory<Program>
         }
     }
 
+    /// <summary>The SQLite file of the product, for tests that tamper with the journal.</summary>
+    public string DatabasePath => Path.Combine(_folder, "data", "hallmonitor.db");
+
     /// <summary>An HTTP client of the API, as a script beside the browser would use it.</summary>
     public HallApi Api(string hall = "xinqu") => new(new HttpClient { BaseAddress = BaseAddress }, hall);
 
@@ -106,6 +109,30 @@ public sealed class HallApi(HttpClient client, string hall) : IDisposable
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<TicketView>(Json))!;
     }
+
+    /// <summary>Transfers the visitor being served to another matter and answers the new leg.</summary>
+    public async Task<TicketView> TransferAsync(string window, string matter)
+    {
+        var response = await client.PostAsJsonAsync($"{Hall}/windows/{window}/transfer", new { matter }, Json);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<TicketView>(Json))!;
+    }
+
+    public async Task CancelAsync(string ticketId)
+    {
+        var response = await client.PostAsync($"{Hall}/tickets/{ticketId}/cancel", null);
+        response.EnsureSuccessStatusCode();
+    }
+
+    public async Task RateAsync(string ticketId, int score)
+    {
+        var response = await client.PostAsJsonAsync($"{Hall}/tickets/{ticketId}/rating", new { score }, Json);
+        response.EnsureSuccessStatusCode();
+    }
+
+    /// <summary>Any read of the hall's API, e.g. <c>reports/summary?from=…</c> or <c>journal/verify</c>.</summary>
+    public async Task<T> GetAsync<T>(string path) =>
+        (await client.GetFromJsonAsync<T>($"{Hall}/{path}", Json))!;
 
     public async Task<WindowView> WindowAsync(string window) =>
         (await client.GetFromJsonAsync<WindowView>($"{Hall}/windows/{window}", Json))!;

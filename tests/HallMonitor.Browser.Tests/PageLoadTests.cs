@@ -43,6 +43,8 @@ public sealed class PageLoadTests(BrowserFixture browser, BusyHall hall) : IClas
         { "clerk", "/clerk/xinqu/05", "#ticket[data-state='serving']", 1280, 800, true },
         { "clerk-closed", "/clerk/xinqu/03", "#open-form:not([hidden])", 1280, 800, true },
         { "kiosk", "/kiosk/xinqu", ".matter[data-matter='BIZ-REG']", 1280, 800, true },
+        { "audit-busy", "/audit/xinqu?groupBy=window", "#report[data-state='ready'] #summary tbody tr", 1920, 1080, false },
+        { "audit-1366", "/audit/xinqu", "#report[data-state='ready'] #summary tbody tr", 1366, 768, false },
     };
 
     [Theory]
@@ -69,6 +71,7 @@ public sealed class PageLoadTests(BrowserFixture browser, BusyHall hall) : IClas
     [Theory]
     [InlineData("/wall/nowhere")]
     [InlineData("/clerk/xinqu/99")]
+    [InlineData("/audit/nowhere")]
     public async Task UnknownHallOrWindow_AnswersTheFriendlyNotFoundPage(string path)
     {
         await using var page = await browser.OpenAsync(hall.Host, path, 1280, 800);

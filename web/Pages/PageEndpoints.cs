@@ -12,6 +12,7 @@ public static class PageEndpoints
         app.MapGet("/wall/{hall}", (string hall, HallCatalog catalog, IWebHostEnvironment env) => Page(env, catalog, hall, "wall.html"));
         app.MapGet("/calling/{hall}", (string hall, HallCatalog catalog, IWebHostEnvironment env) => Page(env, catalog, hall, "calling.html"));
         app.MapGet("/kiosk/{hall}", (string hall, HallCatalog catalog, IWebHostEnvironment env) => Page(env, catalog, hall, "kiosk.html"));
+        app.MapGet("/audit/{hall}", (string hall, HallCatalog catalog, IWebHostEnvironment env) => Page(env, catalog, hall, "audit.html"));
         app.MapGet("/clerk/{hall}/{window}", (string hall, string window, HallCatalog catalog, IWebHostEnvironment env) =>
             catalog.TryGetHall(hall, out var h) && h.TryGetWindow(window, out _) ? Page(env, catalog, hall, "clerk.html") : NotFound(env));
         return app;

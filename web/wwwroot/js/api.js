@@ -14,7 +14,8 @@ export class ApiError extends Error {
   }
 }
 
-function titleFor(status) {
+/** The short title of a refusal, in the user's language: 找不到, 提交的内容有误… */
+export function errorTitle(status) {
   const key = `error.${status}`;
   const title = t(key);
   return title === key ? t('error.other') : title;
@@ -41,7 +42,7 @@ export async function api(path, { method = 'GET', body, quiet = false } = {}) {
   } catch {
     const failure = new ApiError(0, t('error.network'));
     if (!quiet) {
-      toast(failure.detail, { kind: 'error', title: titleFor(0) });
+      toast(failure.detail, { kind: 'error', title: errorTitle(0) });
     }
     throw failure;
   }
@@ -57,7 +58,7 @@ export async function api(path, { method = 'GET', body, quiet = false } = {}) {
 
   const failure = new ApiError(response.status, json?.detail ?? json?.title ?? response.statusText, json);
   if (!quiet) {
-    toast(failure.detail, { kind: 'error', title: titleFor(response.status) });
+    toast(failure.detail, { kind: 'error', title: errorTitle(response.status) });
   }
   throw failure;
 }

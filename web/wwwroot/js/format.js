@@ -70,3 +70,29 @@ export function level(seconds, targetSeconds, warnRatio) {
   }
   return seconds >= targetSeconds * warnRatio ? 'warning' : 'ok';
 }
+
+/** Date and time in the hall's time zone, as auditors compare them: 2026-11-23 09:05:12. */
+export function dateTime(date, timeZone) {
+  const parts = Object.fromEntries(new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  }).formatToParts(date).map(part => [part.type, part.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}:${parts.second}`;
+}
+
+/** A weekday's short name, Monday being 0: 周一 / Mon. */
+export function weekday(index) {
+  // 1 January 2024 was a Monday.
+  return new Intl.DateTimeFormat(lang(), { weekday: 'short', timeZone: 'UTC' }).format(Date.UTC(2024, 0, 1 + index));
+}
+
+/** A count with the language's digit grouping: 12,345. */
+export function count(n) {
+  return new Intl.NumberFormat(lang()).format(n);
+}

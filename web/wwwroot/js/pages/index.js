@@ -28,7 +28,7 @@ const pages = [
   { key: 'wall', path: id => `/wall/${id}` },
   { key: 'calling', path: id => `/calling/${id}` },
   { key: 'kiosk', path: id => `/kiosk/${id}` },
-  { key: 'audit', path: id => `/audit/${id}`, later: true },
+  { key: 'audit', path: id => `/audit/${id}` },
 ];
 
 function hallCard(config) {
@@ -41,7 +41,7 @@ function hallCard(config) {
     h('nav', { class: 'page-links' }, ...pages.map(page => h('a', { class: 'page-link', href: page.path(id), dataset: { page: page.key } },
       icon(page.key),
       h('strong', {}, t(`index.page.${page.key}`)),
-      h('small', {}, page.later ? t('index.later') : t(`index.pageNote.${page.key}`))))),
+      h('small', {}, t(`index.pageNote.${page.key}`))))),
     h('h3', {}, t('index.clerks')),
     h('nav', { class: 'window-links' }, ...config.windows.map(window => h('a', {
       class: 'window-link',
