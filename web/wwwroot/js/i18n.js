@@ -366,7 +366,7 @@ const dictionary = {
     'clerk.alertsMore': '另有 {n} 条预警',
     'clerk.alert.waitOvertime': '{number}（{matter}）已等候 {value}，时限 {target}',
     'clerk.alert.handleOvertime': '{number}（{matter}）已办理 {value}，时限 {target}',
-    'clerk.alert.queueBacklog': '{matter} 排队 {value} 人，超过 {target} 人',
+    'clerk.alert.queueBacklog': '{matter} 排队 {value} 人，上限 {target} 人',
 
     'kiosk.pageTitle': '自助取号',
     'kiosk.sectors': '办理板块',
@@ -750,7 +750,7 @@ const dictionary = {
     'clerk.alertsMore': '{n} more alerts',
     'clerk.alert.waitOvertime': '{number} ({matter}) has waited {value}, target {target}',
     'clerk.alert.handleOvertime': '{number} ({matter}) in service for {value}, target {target}',
-    'clerk.alert.queueBacklog': '{matter}: {value} waiting, more than {target}',
+    'clerk.alert.queueBacklog': '{matter}: {value} waiting, limit {target}',
 
     'kiosk.pageTitle': 'Ticket kiosk',
     'kiosk.sectors': 'Sectors',
