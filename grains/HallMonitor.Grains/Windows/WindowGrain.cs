@@ -198,7 +198,7 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
 
         // The transfer is journaled by the hall; the alert on the ended service follows it (or, should this
         // fail, the next settle resolves it).
-        await TrySettleAsync();
+        await SettleAsync();
         return outcome.NewLeg;
     }
 
@@ -305,42 +305,28 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
         return events;
     }
 
-    /// <summary>Journals what the service clock calls for now: raise, escalate, or resolve an alert left without a service.</summary>
+    /// <summary>
+    /// Journals what the service clock calls for now (raise, escalate, or resolve an alert left without a
+    /// service) and points the clock at the next threshold; if the journal cannot take it, tries again shortly.
+    /// </summary>
     private async Task SettleAsync()
     {
         try
         {
-            await AppendIfAnyAsync(HandleAlertChanges(_time.GetUtcNow()));
-        }
-        catch (JournalUnavailableException exception)
-        {
-            LogAlertsDeferred(_logger, exception, GrainId);
-            _handleTimer?.Change(RetryDelay, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
-        ArmHandleTimer();
-    }
-
-    private async Task TrySettleAsync()
-    {
-        try
-        {
-            await AppendIfAnyAsync(HandleAlertChanges(_time.GetUtcNow()));
+            var events = HandleAlertChanges(_time.GetUtcNow());
+            if (events.Count > 0)
+            {
+                await AppendAsync(events, "system");
+            }
         }
         catch (JournalUnavailableException exception)
         {
             LogAlertsDeferred(_logger, exception, GrainId);
             ArmHandleTimer(RetryDelay);
+            return;
         }
-    }
 
-    private async Task AppendIfAnyAsync(List<HallEvent> events)
-    {
-        if (events.Count > 0)
-        {
-            await AppendAsync(events, "system");
-        }
+        ArmHandleTimer();
     }
 
     private List<HallEvent> HandleAlertChanges(DateTimeOffset now)
