@@ -64,7 +64,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         PublishGauges();
 
         // Roll over now if the silo slept through midnight; it calls other grains, so not inside activation.
-        _rollOver = RegisterGrainTimer(_ => RollOverAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _rollOver = ArmClock(null, RollOverAsync, TimeSpan.Zero);
     }
 
     public async Task<HallSnapshot> GetSnapshotAsync()

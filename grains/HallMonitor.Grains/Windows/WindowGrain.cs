@@ -77,7 +77,7 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
         await RestoreAsync(_journal, after => new JournalQuery { AfterSeq = after, WindowId = windowId, Limit = 5000 }, cancellationToken);
 
         // The service clock resumes where it stood; a moment that passed while the silo was down is due at once.
-        _handleTimer = RegisterGrainTimer(_ => SettleAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _handleTimer = ArmClock(null, SettleAsync, TimeSpan.Zero);
     }
 
     public Task<WindowView> GetAsync() => Task.FromResult(View());
@@ -401,16 +401,7 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
             return;
         }
 
-        var delay = after ?? next!.Value - _time.GetUtcNow();
-        var dueTime = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-        if (_handleTimer is null)
-        {
-            _handleTimer = RegisterGrainTimer(_ => SettleAsync(), new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-        }
-        else
-        {
-            _handleTimer.Change(dueTime, Timeout.InfiniteTimeSpan);
-        }
+        _handleTimer = ArmClock(_handleTimer, SettleAsync, after ?? next!.Value - _time.GetUtcNow());
     }
 
     private (DateTimeOffset WarnAt, DateTimeOffset OvertimeAt, double Target) Thresholds(CurrentTicket ticket)
