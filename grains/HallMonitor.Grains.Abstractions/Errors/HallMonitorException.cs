@@ -4,7 +4,7 @@ namespace HallMonitor.Grains;
 /// A request the domain refuses. The web edge maps each kind to one HTTP status; the grain that throws
 /// has changed nothing.
 /// </summary>
-public abstract class HallMonitorException(string message) : Exception(message);
+public abstract class HallMonitorException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>An unknown hall, matter, window or ticket (404).</summary>
 public sealed class NotFoundException(string message) : HallMonitorException(message)
@@ -25,7 +25,4 @@ public sealed class ConflictException(string message) : HallMonitorException(mes
 public sealed class InvalidRequestException(string message) : HallMonitorException(message);
 
 /// <summary>The journal cannot take writes right now (503); nothing was changed.</summary>
-public sealed class JournalUnavailableException(string message, Exception? inner = null) : HallMonitorException(message)
-{
-    public Exception? Cause { get; } = inner;
-}
+public sealed class JournalUnavailableException(string message, Exception? inner = null) : HallMonitorException(message, inner);

@@ -31,9 +31,6 @@ public static class EventCodec
     private static readonly FrozenDictionary<Type, string> NamesByType =
         TypesByName.ToFrozenDictionary(pair => pair.Value, pair => pair.Key);
 
-    /// <summary>The journal type names, as in the API contract.</summary>
-    public static IEnumerable<string> TypeNames => TypesByName.Keys;
-
     public static string TypeName(HallEvent hallEvent) => hallEvent switch
     {
         UnknownEvent unknown => unknown.Type,

@@ -64,7 +64,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         PublishGauges();
 
         // Roll over now if the silo slept through midnight; it calls other grains, so not inside activation.
-        _rollOver = RegisterGrainTimer(_ => RollOverAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _rollOver = ArmClock(null, RollOverAsync, TimeSpan.Zero);
     }
 
     public async Task<HallSnapshot> GetSnapshotAsync()
@@ -245,6 +245,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
     public async Task ApplyCommittedAsync(IReadOnlyList<JournalRecord> records)
     {
+        var before = State.AppliedSeq;
         foreach (var record in records)
         {
             if (record.Seq > State.AppliedSeq + 1)
@@ -258,7 +259,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             }
         }
 
-        PublishGauges();
+        PublishGaugesIfMoved(before);
     }
 
     public async Task<JournalPage> ReadJournalAsync(long fromSeq, int limit)
@@ -309,6 +310,15 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         }
     }
 
+    /// <summary>Hands the gauges the hall again if the projection applied events since <paramref name="before"/>.</summary>
+    private void PublishGaugesIfMoved(long before)
+    {
+        if (State.AppliedSeq != before)
+        {
+            PublishGauges();
+        }
+    }
+
     /// <summary>Hands the gauges the hall as the projection now stands.</summary>
     private void PublishGauges() => _metrics.Publish(_hall.Id, new HallGauges(
         State.Waiting.ToDictionary(p => p.Key, p => new QueueGauge(p.Value.Count, p.Value.Oldest?.IssuedAt), StringComparer.Ordinal),
@@ -318,6 +328,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     /// <summary>Applies the durable events the projection has not seen yet, up to <paramref name="seq"/>.</summary>
     private async Task CatchUpAsync(long seq)
     {
+        var start = State.AppliedSeq;
         while (State.AppliedSeq < seq)
         {
             var before = State.AppliedSeq;
@@ -336,7 +347,8 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             }
         }
 
-        PublishGauges();
+        // Reads catch up first; most find nothing new, and then the gauges already show this state.
+        PublishGaugesIfMoved(start);
     }
 
     /// <summary>Reserves the next number of a prefix for the day; synchronous, so interleaved requests never share one.</summary>

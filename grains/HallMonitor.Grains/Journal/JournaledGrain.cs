@@ -83,6 +83,22 @@ public abstract partial class JournaledGrain<TState> : Grain
         State.AppliedSeq = record.Seq;
     }
 
+    /// <summary>
+    /// Points a one-shot clock at <paramref name="dueTime"/> from now (at once if that has passed), registering
+    /// it on first use. Until it fires, it keeps the grain active: its alerts must come on time.
+    /// </summary>
+    protected IGrainTimer ArmClock(IGrainTimer? clock, Func<Task> callback, TimeSpan dueTime)
+    {
+        dueTime = dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime;
+        if (clock is null)
+        {
+            return RegisterGrainTimer(_ => callback(), new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        }
+
+        clock.Change(dueTime, Timeout.InfiniteTimeSpan);
+        return clock;
+    }
+
     /// <summary>Changes the state by one durable journal record.</summary>
     protected abstract void Apply(JournalRecord record);
 

@@ -79,7 +79,7 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         RebuildDueQueues();
 
         // Clocks resume where they stood: a moment that passed while the silo was down is due at once.
-        _alertTimer = RegisterGrainTimer(_ => SettleAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _alertTimer = ArmClock(null, SettleAsync, TimeSpan.Zero);
     }
 
     public async Task<TicketView> IssueAsync(TicketChannel channel, bool priority, string actor)
@@ -417,16 +417,7 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
             return;
         }
 
-        var delay = next.Value - _time.GetUtcNow();
-        var dueTime = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-        if (_alertTimer is null)
-        {
-            _alertTimer = RegisterGrainTimer(_ => SettleAsync(), new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-        }
-        else
-        {
-            _alertTimer.Change(dueTime, Timeout.InfiniteTimeSpan);
-        }
+        _alertTimer = ArmClock(_alertTimer, SettleAsync, next.Value - _time.GetUtcNow());
     }
 
     private void RebuildDueQueues()

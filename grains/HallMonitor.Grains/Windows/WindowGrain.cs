@@ -77,7 +77,7 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
         await RestoreAsync(_journal, after => new JournalQuery { AfterSeq = after, WindowId = windowId, Limit = 5000 }, cancellationToken);
 
         // The service clock resumes where it stood; a moment that passed while the silo was down is due at once.
-        _handleTimer = RegisterGrainTimer(_ => SettleAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+        _handleTimer = ArmClock(null, SettleAsync, TimeSpan.Zero);
     }
 
     public Task<WindowView> GetAsync() => Task.FromResult(View());
@@ -198,7 +198,7 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
 
         // The transfer is journaled by the hall; the alert on the ended service follows it (or, should this
         // fail, the next settle resolves it).
-        await TrySettleAsync();
+        await SettleAsync();
         return outcome.NewLeg;
     }
 
@@ -305,42 +305,28 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
         return events;
     }
 
-    /// <summary>Journals what the service clock calls for now: raise, escalate, or resolve an alert left without a service.</summary>
+    /// <summary>
+    /// Journals what the service clock calls for now (raise, escalate, or resolve an alert left without a
+    /// service) and points the clock at the next threshold; if the journal cannot take it, tries again shortly.
+    /// </summary>
     private async Task SettleAsync()
     {
         try
         {
-            await AppendIfAnyAsync(HandleAlertChanges(_time.GetUtcNow()));
-        }
-        catch (JournalUnavailableException exception)
-        {
-            LogAlertsDeferred(_logger, exception, GrainId);
-            _handleTimer?.Change(RetryDelay, Timeout.InfiniteTimeSpan);
-            return;
-        }
-
-        ArmHandleTimer();
-    }
-
-    private async Task TrySettleAsync()
-    {
-        try
-        {
-            await AppendIfAnyAsync(HandleAlertChanges(_time.GetUtcNow()));
+            var events = HandleAlertChanges(_time.GetUtcNow());
+            if (events.Count > 0)
+            {
+                await AppendAsync(events, "system");
+            }
         }
         catch (JournalUnavailableException exception)
         {
             LogAlertsDeferred(_logger, exception, GrainId);
             ArmHandleTimer(RetryDelay);
+            return;
         }
-    }
 
-    private async Task AppendIfAnyAsync(List<HallEvent> events)
-    {
-        if (events.Count > 0)
-        {
-            await AppendAsync(events, "system");
-        }
+        ArmHandleTimer();
     }
 
     private List<HallEvent> HandleAlertChanges(DateTimeOffset now)
@@ -415,16 +401,7 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
             return;
         }
 
-        var delay = after ?? next!.Value - _time.GetUtcNow();
-        var dueTime = delay < TimeSpan.Zero ? TimeSpan.Zero : delay;
-        if (_handleTimer is null)
-        {
-            _handleTimer = RegisterGrainTimer(_ => SettleAsync(), new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
-        }
-        else
-        {
-            _handleTimer.Change(dueTime, Timeout.InfiniteTimeSpan);
-        }
+        _handleTimer = ArmClock(_handleTimer, SettleAsync, after ?? next!.Value - _time.GetUtcNow());
     }
 
     private (DateTimeOffset WarnAt, DateTimeOffset OvertimeAt, double Target) Thresholds(CurrentTicket ticket)

@@ -69,8 +69,6 @@ internal sealed partial class GrainActivation : IThreadPoolWorkItem
 
     public Task Deactivated => _deactivated.Task;
 
-    internal Grain? GrainInstance => _grain;
-
     /// <summary>Calls a method. Returns null when the activation is gone and the caller must look up another.</summary>
     public Task<TResult>? TryInvoke<TResult>(GrainReference target, GrainInvokable<TResult> call)
     {
