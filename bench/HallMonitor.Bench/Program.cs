@@ -15,11 +15,11 @@ internal static class BenchProgram
 {
     public static async Task<int> Main(string[] args) => args switch
     {
-        ["grain-calls", .. var rest] => GrainCallBenchmarks.Run(rest),
+        ["grain-calls", .. var rest] => BenchmarkSuite.Run<GrainCallBenchmarks>(rest),
         ["calls", .. var rest] => await CallsDriver.RunAsync(Options(rest)),
         ["lifecycles", .. var rest] => await LifecyclesDriver.RunAsync(Options(rest)),
         ["call-next", .. var rest] => await CallNextDriver.RunAsync(Options(rest)),
-        ["dispatch-index", .. var rest] => DispatchIndexBenchmarks.Run(rest),
+        ["dispatch-index", .. var rest] => BenchmarkSuite.Run<DispatchIndexBenchmarks>(rest),
         ["reports", .. var rest] => await ReportsDriver.RunAsync(Options(rest)),
         ["alerts", .. var rest] => await AlertsDriver.RunAsync(Options(rest)),
         _ => Usage(),

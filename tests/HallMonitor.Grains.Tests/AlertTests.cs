@@ -232,7 +232,7 @@ public sealed class AlertTests
     private static async Task AdvanceAsync(HallFixture hall, TimeSpan by, string? window = null)
     {
         hall.Clock.Advance(by);
-        foreach (var matter in new[] { "BIZ-REG", "BIZ-CHG", "TAX-INV", "RE-TRANS" })
+        foreach (var matter in HallFixture.MatterCodes)
         {
             await hall.Matter(matter).GetQueueAsync();
         }

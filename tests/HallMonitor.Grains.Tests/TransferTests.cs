@@ -6,10 +6,7 @@ public sealed class TransferTests
     public async Task Transfer_EndsTheServiceAndQueuesAPriorityLegForTheOtherMatter()
     {
         await using var hall = await HallFixture.StartAsync();
-        await hall.OpenAsync("01", "王芳");
-        var original = await hall.IssueAsync("BIZ-REG");
-        await hall.Window("01").CallNextAsync();
-        await hall.Window("01").StartAsync();
+        var original = await StartServingBizRegAtWindow01Async(hall, "王芳");
         hall.Clock.Advance(TimeSpan.FromMinutes(6));
 
         var leg = await hall.Window("01").TransferAsync("TAX-INV");
@@ -32,10 +29,7 @@ public sealed class TransferTests
     public async Task Transfer_FreesTheWindow()
     {
         await using var hall = await HallFixture.StartAsync();
-        await hall.OpenAsync("01");
-        await hall.IssueAsync("BIZ-REG");
-        await hall.Window("01").CallNextAsync();
-        await hall.Window("01").StartAsync();
+        await StartServingBizRegAtWindow01Async(hall);
 
         await hall.Window("01").TransferAsync("RE-TRANS");
         var window = await hall.Window("01").GetAsync();
@@ -48,10 +42,7 @@ public sealed class TransferTests
     public async Task Transfer_IsJournaledAsTwoAdjacentEventsAtTheSameMoment()
     {
         await using var hall = await HallFixture.StartAsync();
-        await hall.OpenAsync("01", "王芳");
-        var original = await hall.IssueAsync("BIZ-REG");
-        await hall.Window("01").CallNextAsync();
-        await hall.Window("01").StartAsync();
+        var original = await StartServingBizRegAtWindow01Async(hall, "王芳");
         var before = (await hall.ReadJournalAsync()).Count;
 
         var leg = await hall.Window("01").TransferAsync("TAX-INV");
@@ -94,10 +85,7 @@ public sealed class TransferTests
     public async Task Transfer_NewLegCanBeServedToCompletion()
     {
         await using var hall = await HallFixture.StartAsync();
-        await hall.OpenAsync("01");
-        var original = await hall.IssueAsync("BIZ-REG");
-        await hall.Window("01").CallNextAsync();
-        await hall.Window("01").StartAsync();
+        var original = await StartServingBizRegAtWindow01Async(hall);
         var leg = await hall.Window("01").TransferAsync("RE-TRANS");
 
         await hall.ServeNextAsync("01", TimeSpan.FromMinutes(10));
@@ -113,10 +101,7 @@ public sealed class TransferTests
     public async Task Transfer_OfATransferredLeg_ChainsTheLegs()
     {
         await using var hall = await HallFixture.StartAsync();
-        await hall.OpenAsync("01");
-        var first = await hall.IssueAsync("BIZ-REG");
-        await hall.Window("01").CallNextAsync();
-        await hall.Window("01").StartAsync();
+        var first = await StartServingBizRegAtWindow01Async(hall);
         var second = await hall.Window("01").TransferAsync("TAX-INV");
         await hall.Window("01").CallNextAsync();
         await hall.Window("01").StartAsync();
@@ -134,10 +119,7 @@ public sealed class TransferTests
     public async Task Transfer_ToTheSameMatter_IsInvalidAndChangesNothing()
     {
         await using var hall = await HallFixture.StartAsync();
-        await hall.OpenAsync("01");
-        await hall.IssueAsync("BIZ-REG");
-        await hall.Window("01").CallNextAsync();
-        await hall.Window("01").StartAsync();
+        await StartServingBizRegAtWindow01Async(hall);
         var before = await HallPicture.TakeAsync(hall);
 
         await Assert.ThrowsAsync<InvalidRequestException>(() => hall.Window("01").TransferAsync("BIZ-REG"));
@@ -149,10 +131,7 @@ public sealed class TransferTests
     public async Task Transfer_ToAnUnknownMatter_IsNotFoundAndChangesNothing()
     {
         await using var hall = await HallFixture.StartAsync();
-        await hall.OpenAsync("01");
-        await hall.IssueAsync("BIZ-REG");
-        await hall.Window("01").CallNextAsync();
-        await hall.Window("01").StartAsync();
+        await StartServingBizRegAtWindow01Async(hall);
         var before = await HallPicture.TakeAsync(hall);
 
         await Assert.ThrowsAsync<NotFoundException>(() => hall.Window("01").TransferAsync("NO-SUCH"));
@@ -173,5 +152,15 @@ public sealed class TransferTests
         var leg = await hall.Window("03").TransferAsync("BIZ-CHG");
 
         Assert.Equal("A003", leg.Number);
+    }
+
+    /// <summary>Opens window 01 and starts serving a BIZ-REG ticket there, which it returns as issued.</summary>
+    private static async Task<TicketView> StartServingBizRegAtWindow01Async(HallFixture hall, string? clerk = null)
+    {
+        await hall.OpenAsync("01", clerk);
+        var issued = await hall.IssueAsync("BIZ-REG");
+        await hall.Window("01").CallNextAsync();
+        await hall.Window("01").StartAsync();
+        return issued;
     }
 }

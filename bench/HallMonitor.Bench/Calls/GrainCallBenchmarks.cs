@@ -1,8 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace HallMonitor.Bench.Calls;
 
@@ -27,17 +24,6 @@ public class GrainCallBenchmarks
     private IReentrantAdderGrain _reentrant = null!;
     private TaskCompletionSource _release = null!;
     private Task _held = null!;
-
-    /// <summary>Runs the suite; <paramref name="args"/> go to BenchmarkDotNet (for example <c>--filter *Later*</c>).</summary>
-    public static int Run(string[] args)
-    {
-        // In process: an out-of-process run first rebuilds this project and all it references without the
-        // compiler server, which on this 2-core machine ran past BenchmarkDotNet's two-minute build timeout.
-        var job = Job.MediumRun.WithLaunchCount(1).WithToolchain(InProcessEmitToolchain.Instance);
-        var config = DefaultConfig.Instance.AddJob(job.AsDefault());
-        var summary = BenchmarkRunner.Run<GrainCallBenchmarks>(config, args);
-        return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
-    }
 
     [GlobalSetup]
     public async Task SetUpAsync()

@@ -1,8 +1,4 @@
 using BenchmarkDotNet.Attributes;
-using BenchmarkDotNet.Configs;
-using BenchmarkDotNet.Jobs;
-using BenchmarkDotNet.Running;
-using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using HallMonitor.Bench.Silo;
 using HallMonitor.Grains;
 
@@ -21,15 +17,6 @@ public class DispatchIndexBenchmarks
 
     [Params(10, 100, 1_000)]
     public int Matters { get; set; }
-
-    /// <summary>Runs the suite; <paramref name="args"/> go to BenchmarkDotNet.</summary>
-    public static int Run(string[] args)
-    {
-        // In process, for the reason given in GrainCallBenchmarks.Run.
-        var job = Job.MediumRun.WithLaunchCount(1).WithToolchain(InProcessEmitToolchain.Instance);
-        var summary = BenchmarkRunner.Run<DispatchIndexBenchmarks>(DefaultConfig.Instance.AddJob(job.AsDefault()), args);
-        return summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) ? 1 : 0;
-    }
 
     [GlobalSetup]
     public void SetUp()
