@@ -65,8 +65,8 @@ function renderKpis() {
   kpi('issued', k.issued, t('kpi.issuedSub', { called: k.called }));
   kpi('waiting', k.waiting, t('kpi.waitingSub', { queues: [...model.queues.values()].filter(q => q.waiting > 0).length }));
   kpi('completed', k.completed, t('kpi.completedSub', { noShow: k.noShow }));
-  kpi('avgWait', k.avgWaitSeconds === null ? '—' : duration(k.avgWaitSeconds), t('kpi.avgWaitSub'));
-  kpi('avgHandle', k.avgHandleSeconds === null ? '—' : duration(k.avgHandleSeconds), t('kpi.avgHandleSub'));
+  kpi('avgWait', duration(k.avgWaitSeconds), t('kpi.avgWaitSub'));
+  kpi('avgHandle', duration(k.avgHandleSeconds), t('kpi.avgHandleSub'));
   kpi('serviceLevel', percent(k.serviceLevel), t('kpi.serviceLevelSub'));
   kpi('satisfaction', percent(k.satisfactionRate), t('kpi.satisfactionSub', { rated: k.rated }));
   kpi('alerts', k.openAlerts, t('kpi.alertsSub', { raised: model.figures.alertsRaised }), k.openAlerts > 0 ? 'overtime' : null);
