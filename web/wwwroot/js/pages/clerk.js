@@ -103,7 +103,7 @@ $('transfer-form').addEventListener('submit', async event => {
   try {
     const leg = await act('transfer', { matter });
     showTransfer(false);
-    toast(t('clerk.transferred', { number: leg.number, matter: model.matters.get(matter)?.name ?? matter }), { kind: 'ok' });
+    toast(t('clerk.transferred', { number: leg.number, matter: model.matterName(matter) }), { kind: 'ok' });
   } catch {
     // the toast already says why
   }
@@ -139,12 +139,11 @@ async function acknowledgeQuietly(alert) {
 }
 
 function alertText(alert) {
-  const matter = model.matters.get(alert.matter)?.name ?? alert.matter;
-  if (alert.kind === 'queueBacklog') {
-    return t('clerk.alert.queueBacklog', { matter, value: model.queues.get(alert.matter)?.waiting ?? alert.value, target: alert.target });
-  }
-  const seconds = Math.max(alert.value, alert.since ? (model.now() - Date.parse(alert.since)) / 1000 : 0);
-  return t(`clerk.alert.${alert.kind}`, { matter, number: alert.number, value: duration(seconds), target: duration(alert.target) });
+  const matter = model.matterName(alert.matter);
+  const value = model.alertValue(alert);
+  return alert.kind === 'queueBacklog'
+    ? t('clerk.alert.queueBacklog', { matter, value, target: alert.target })
+    : t(`clerk.alert.${alert.kind}`, { matter, number: alert.number, value: duration(value), target: duration(alert.target) });
 }
 
 const alertItems = new Map();

@@ -297,26 +297,23 @@ async function acknowledge(alert, button) {
   }
 }
 
-/** The live measure of an alert: the clock it watches, or the figure it was raised with. */
-function alertValue(alert) {
-  if (alert.kind === 'queueBacklog') {
-    return String(model.queues.get(alert.matter)?.waiting ?? alert.value);
-  }
-  const seconds = alert.since ? (model.now() - Date.parse(alert.since)) / 1000 : alert.value;
-  return duration(Math.max(seconds, alert.value));
-}
-
 function alertTexts(alert) {
-  const matter = model.matters.get(alert.matter)?.name ?? alert.matter;
-  const subject = alert.kind === 'queueBacklog'
+  const matter = model.matterName(alert.matter);
+  const backlog = alert.kind === 'queueBacklog';
+  const measure = backlog ? String : duration;
+  const subject = backlog
     ? matter
     : alert.kind === 'handleOvertime'
       ? t('alert.atWindow', { window: windowNumber(alert.window), number: alert.number })
       : alert.number;
-  const target = alert.kind === 'queueBacklog' ? String(alert.target) : duration(alert.target);
   return {
     title: `${t(`alert.${alert.kind}`)} · ${subject}`,
-    detail: t(`alert.${alert.kind}Detail`, { matter, value: alertValue(alert), target, at: time(new Date(alert.escalatedAt ?? alert.raisedAt), model.timeZone) }),
+    detail: t(`alert.${alert.kind}Detail`, {
+      matter,
+      value: measure(model.alertValue(alert)),
+      target: measure(alert.target),
+      at: time(new Date(alert.escalatedAt ?? alert.raisedAt), model.timeZone),
+    }),
   };
 }
 
