@@ -1,7 +1,7 @@
 // The clerk console: open, pause, resume and close the window; call, recall, start, complete, mark a
 // no-show, transfer; the current ticket with its timer; the queues this window serves; and overtime
 // warnings as a banner with a sound the moment they fire.
-import { api, hallConfig } from '../api.js';
+import { acknowledgeAlert, api, hallConfig } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
 import { duration, level, time, windowNumber } from '../format.js';
 import { connectHall } from '../live.js';
@@ -111,11 +111,7 @@ $('transfer-form').addEventListener('submit', async event => {
 
 // ── Alerts ────────────────────────────────────────────────────────────────────────────────────────────
 function acknowledgement(alert, quiet) {
-  return api(`/api/halls/${encodeURIComponent(hallId)}/alerts/${encodeURIComponent(alert.alertId)}/ack`, {
-    method: 'POST',
-    body: myWindow()?.clerk ? { by: myWindow().clerk } : {},
-    quiet,
-  });
+  return acknowledgeAlert(hallId, alert.alertId, myWindow()?.clerk, { quiet });
 }
 
 async function acknowledge(alert, button) {

@@ -1,7 +1,7 @@
 // The wall (大屏): every window, the busiest queues, today's KPIs, tickets per hour, hot matters and the
 // live alert list. It starts from the snapshot and applies each journal event; a clock ticks the timers.
 /* global echarts */
-import { api, hallConfig } from '../api.js';
+import { acknowledgeAlert, hallConfig } from '../api.js';
 import { lang, onLangChange, t } from '../i18n.js';
 import { clock, duration, level, longDate, percent, time, windowNumber, windowTitle } from '../format.js';
 import { connectHall } from '../live.js';
@@ -286,12 +286,8 @@ duty.addEventListener('change', () => localStorage.setItem(dutyKey, duty.value.t
 
 async function acknowledge(alert, button) {
   button.disabled = true;
-  const by = duty.value.trim();
   try {
-    await api(`/api/halls/${encodeURIComponent(hallId)}/alerts/${encodeURIComponent(alert.alertId)}/ack`, {
-      method: 'POST',
-      body: by ? { by } : {},
-    });
+    await acknowledgeAlert(hallId, alert.alertId, duty.value.trim());
   } catch {
     button.disabled = false;
   }
