@@ -9,19 +9,20 @@ public static class PageEndpoints
     {
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapGet("/wall/{hall}", (string hall, HallCatalog catalog, IWebHostEnvironment env) => Page(env, catalog, hall, "wall.html"));
-        app.MapGet("/calling/{hall}", (string hall, HallCatalog catalog, IWebHostEnvironment env) => Page(env, catalog, hall, "calling.html"));
-        app.MapGet("/kiosk/{hall}", (string hall, HallCatalog catalog, IWebHostEnvironment env) => Page(env, catalog, hall, "kiosk.html"));
-        app.MapGet("/audit/{hall}", (string hall, HallCatalog catalog, IWebHostEnvironment env) => Page(env, catalog, hall, "audit.html"));
+        foreach (var page in (string[])["wall", "calling", "kiosk", "audit"])
+        {
+            app.MapGet($"/{page}/{{hall}}", (string hall, HallCatalog catalog, IWebHostEnvironment env) =>
+                Page(env, $"{page}.html", found: catalog.TryGetHall(hall, out _)));
+        }
+
         app.MapGet("/clerk/{hall}/{window}", (string hall, string window, HallCatalog catalog, IWebHostEnvironment env) =>
-            catalog.TryGetHall(hall, out var h) && h.TryGetWindow(window, out _) ? Page(env, catalog, hall, "clerk.html") : NotFound(env));
+            Page(env, "clerk.html", found: catalog.TryGetHall(hall, out var h) && h.TryGetWindow(window, out _)));
         return app;
     }
 
-    private static IResult Page(IWebHostEnvironment env, HallCatalog catalog, string hall, string page) =>
-        catalog.TryGetHall(hall, out _) ? new HtmlFile(env, page, StatusCodes.Status200OK) : NotFound(env);
-
-    private static IResult NotFound(IWebHostEnvironment env) => new HtmlFile(env, "404.html", StatusCodes.Status404NotFound);
+    /// <summary>The page for a hall (and window) the catalog knows, else the friendly 404 page.</summary>
+    private static IResult Page(IWebHostEnvironment env, string page, bool found) =>
+        found ? new HtmlFile(env, page, StatusCodes.Status200OK) : new HtmlFile(env, "404.html", StatusCodes.Status404NotFound);
 
     /// <summary>An HTML file of wwwroot, answered with the given status (a friendly page for 404 too).</summary>
     private sealed class HtmlFile(IWebHostEnvironment env, string page, int status) : IResult

@@ -63,6 +63,15 @@ export async function api(path, { method = 'GET', body, quiet = false } = {}) {
   throw failure;
 }
 
+/** Acknowledges an alert in the name of `by`, or of the supervisor when nobody is named. */
+export function acknowledgeAlert(hall, alertId, by, { quiet = false } = {}) {
+  return api(`/api/halls/${encodeURIComponent(hall)}/alerts/${encodeURIComponent(alertId)}/ack`, {
+    method: 'POST',
+    body: by ? { by } : {},
+    quiet,
+  });
+}
+
 /**
  * The hall's configuration: matters (with targets and categories) and windows. A screen that starts while
  * the server is away keeps asking until it answers, as its live connection does.

@@ -1,9 +1,12 @@
 // Formatting shared by every page: durations, times in the hall's time zone, rates, window numbers.
 import { lang, t } from './i18n.js';
 
-/** A duration in seconds as m:ss, or h:mm:ss from an hour on. */
+/** A duration in seconds as m:ss, or h:mm:ss from an hour on; a dash when there is none (no one called yet). */
 export function duration(seconds) {
-  const total = Math.max(0, Math.floor(seconds ?? 0));
+  if (seconds === null || seconds === undefined) {
+    return '—';
+  }
+  const total = Math.max(0, Math.floor(seconds));
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = String(total % 60).padStart(2, '0');

@@ -261,6 +261,22 @@ export class HallModel {
     return queue.tickets.length === 0 ? 0 : (this.now() - queue.tickets[0].issuedAt) / 1000;
   }
 
+  /** A matter's configured name; the code itself for a matter the configuration does not know. */
+  matterName(code) {
+    return this.matters.get(code)?.name ?? code;
+  }
+
+  /**
+   * What an alert measures now: the people waiting for a queue backlog, else the seconds on the clock it
+   * watches, never less than the figure it was raised with.
+   */
+  alertValue(alert) {
+    if (alert.kind === 'queueBacklog') {
+      return this.queues.get(alert.matter)?.waiting ?? alert.value;
+    }
+    return Math.max(alert.value, alert.since ? (this.now() - Date.parse(alert.since)) / 1000 : 0);
+  }
+
   /** Whether a window serves a matter (["*"] = every matter). */
   serves(windowId, matter) {
     const served = this.config.windows.find(w => w.id === windowId)?.matters ?? [];

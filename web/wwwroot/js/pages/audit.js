@@ -229,12 +229,11 @@ function renderKpis() {
     h('span', { class: 'kpi-label' }, t(`audit.kpi.${key}`)),
     h('span', { class: 'kpi-value num' }, value),
     h('span', { class: 'kpi-sub' }, sub));
-  const seconds = value => (value === null ? '—' : duration(value));
   fill($('kpis'),
     kpi('issued', count(total.issued), t('audit.kpi.issuedSub', { cancelled: count(total.cancelled), expired: count(total.expired) })),
     kpi('completed', count(total.completed), t('audit.kpi.completedSub', { transferred: count(total.transferred) })),
-    kpi('avgWait', seconds(total.avgWaitSeconds), t('audit.kpi.p90', { value: seconds(total.p90WaitSeconds) })),
-    kpi('avgHandle', seconds(total.avgHandleSeconds), t('audit.kpi.p90', { value: seconds(total.p90HandleSeconds) })),
+    kpi('avgWait', duration(total.avgWaitSeconds), t('audit.kpi.p90', { value: duration(total.p90WaitSeconds) })),
+    kpi('avgHandle', duration(total.avgHandleSeconds), t('audit.kpi.p90', { value: duration(total.p90HandleSeconds) })),
     kpi('serviceLevel', percent(total.serviceLevel), t('audit.kpi.serviceLevelSub', { n: count(total.waitOvertime) })),
     kpi('handleOvertime', count(total.handleOvertime), t('audit.kpi.handleOvertimeSub')),
     kpi('satisfaction', percent(total.satisfactionRate), t('audit.kpi.satisfactionSub', { n: count(total.rated) })),
@@ -266,15 +265,12 @@ function keyCell(row, groupBy) {
   }
 }
 
+/** How each kind of column shows a figure; a figure not there (nothing to average or rate) is a dash. */
+const formats = { count, overtime: count, duration, rate: percent };
+
 function cell(row, column) {
   const value = row[column.field];
-  const text = value === null
-    ? '—'
-    : column.kind === 'duration'
-      ? duration(value)
-      : column.kind === 'rate'
-        ? percent(value)
-        : count(value);
+  const text = value === null ? '—' : formats[column.kind](value);
   const td = h('td', { class: 'num', dataset: { field: column.field } }, text);
   if (column.kind === 'overtime' && value > 0) {
     td.dataset.level = 'overtime';
@@ -678,7 +674,7 @@ function renderTicket() {
       h('span', { class: 'ticket-id num' }, view.ticketId)),
     h('dl', { class: 'ticket-facts' },
       fact(t('audit.field.wait'), h('strong', { class: 'num', id: 'ticket-wait' }, duration(view.waitSeconds))),
-      fact(t('audit.field.handle'), h('strong', { class: 'num' }, view.handleSeconds === null || view.handleSeconds === undefined ? '—' : duration(view.handleSeconds))),
+      fact(t('audit.field.handle'), h('strong', { class: 'num' }, duration(view.handleSeconds))),
       fact(t('audit.field.window'), view.window ? `${t('audit.piece.window', { n: windowNumber(view.window) })}` : '—'),
       fact(t('audit.field.clerk'), view.clerk ?? '—'),
       fact(t('audit.field.channel'), t(`channel.${view.channel}`)),

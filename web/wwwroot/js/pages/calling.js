@@ -2,7 +2,7 @@
 // call — and again on every recall — a chime and the sentence spoken ("请 A023 号到 5 号窗口办理").
 import { hallConfig } from '../api.js';
 import { lang, onLangChange, t } from '../i18n.js';
-import { clock, windowNumber } from '../format.js';
+import { clock, time, windowNumber } from '../format.js';
 import { connectHall } from '../live.js';
 import { HallModel } from '../model.js';
 import { chime, enableSound, soundAllowed } from '../sound.js';
@@ -132,7 +132,7 @@ function renderRecent() {
   list.replaceChildren(...calls.map(call => h('li', { class: 'recent-item' },
     h('span', { class: 'recent-number num' }, call.number),
     h('span', { class: 'recent-window' }, t('calling.windowLabel', { n: windowNumber(call.window) })),
-    h('span', { class: 'recent-time num' }, clock(new Date(call.at), model.timeZone).slice(0, 5)))));
+    h('span', { class: 'recent-time num' }, time(new Date(call.at), model.timeZone)))));
   for (const item of list.children) {
     item.hidden = item.offsetTop - list.offsetTop + item.offsetHeight > list.clientHeight + 1;
   }

@@ -1,7 +1,7 @@
 // The clerk console: open, pause, resume and close the window; call, recall, start, complete, mark a
 // no-show, transfer; the current ticket with its timer; the queues this window serves; and overtime
 // warnings as a banner with a sound the moment they fire.
-import { api, hallConfig } from '../api.js';
+import { acknowledgeAlert, api, hallConfig } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
 import { duration, level, time, windowNumber } from '../format.js';
 import { connectHall } from '../live.js';
@@ -103,7 +103,7 @@ $('transfer-form').addEventListener('submit', async event => {
   try {
     const leg = await act('transfer', { matter });
     showTransfer(false);
-    toast(t('clerk.transferred', { number: leg.number, matter: model.matters.get(matter)?.name ?? matter }), { kind: 'ok' });
+    toast(t('clerk.transferred', { number: leg.number, matter: model.matterName(matter) }), { kind: 'ok' });
   } catch {
     // the toast already says why
   }
@@ -111,11 +111,7 @@ $('transfer-form').addEventListener('submit', async event => {
 
 // ── Alerts ────────────────────────────────────────────────────────────────────────────────────────────
 function acknowledgement(alert, quiet) {
-  return api(`/api/halls/${encodeURIComponent(hallId)}/alerts/${encodeURIComponent(alert.alertId)}/ack`, {
-    method: 'POST',
-    body: myWindow()?.clerk ? { by: myWindow().clerk } : {},
-    quiet,
-  });
+  return acknowledgeAlert(hallId, alert.alertId, myWindow()?.clerk, { quiet });
 }
 
 async function acknowledge(alert, button) {
@@ -139,12 +135,11 @@ async function acknowledgeQuietly(alert) {
 }
 
 function alertText(alert) {
-  const matter = model.matters.get(alert.matter)?.name ?? alert.matter;
-  if (alert.kind === 'queueBacklog') {
-    return t('clerk.alert.queueBacklog', { matter, value: model.queues.get(alert.matter)?.waiting ?? alert.value, target: alert.target });
-  }
-  const seconds = Math.max(alert.value, alert.since ? (model.now() - Date.parse(alert.since)) / 1000 : 0);
-  return t(`clerk.alert.${alert.kind}`, { matter, number: alert.number, value: duration(seconds), target: duration(alert.target) });
+  const matter = model.matterName(alert.matter);
+  const value = model.alertValue(alert);
+  return alert.kind === 'queueBacklog'
+    ? t('clerk.alert.queueBacklog', { matter, value, target: alert.target })
+    : t(`clerk.alert.${alert.kind}`, { matter, number: alert.number, value: duration(value), target: duration(alert.target) });
 }
 
 const alertItems = new Map();

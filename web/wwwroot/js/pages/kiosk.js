@@ -5,7 +5,7 @@ import { onLangChange, t } from '../i18n.js';
 import { clock, minutes } from '../format.js';
 import { connectHall } from '../live.js';
 import { HallModel } from '../model.js';
-import { connectionStatus, fill, h, localizePage, mountLangSwitch, routeParameters, setText } from '../ui.js';
+import { connectionStatus, fill, h, localizePage, mountLangSwitch, parts, routeParameters, setText } from '../ui.js';
 
 const returnAfterSeconds = 20;
 
@@ -60,13 +60,8 @@ function renderCounts() {
   }
   for (const button of $('matters').children) {
     const people = waiting(button.dataset.matter);
-    const [before, after] = t('kiosk.waiting').split('{n}');
-    const label = button.querySelector('.matter-waiting');
-    if (people === null) {
-      label.replaceChildren();
-    } else {
-      label.replaceChildren(before, h('strong', { class: 'num' }, String(people)), after);
-    }
+    fill(button.querySelector('.matter-waiting'),
+      people !== null && parts('kiosk.waiting', { n: people }, (_, value) => h('strong', { class: 'num' }, value)));
     button.disabled = issuing;
   }
 }

@@ -1,7 +1,7 @@
 // The wall (大屏): every window, the busiest queues, today's KPIs, tickets per hour, hot matters and the
 // live alert list. It starts from the snapshot and applies each journal event; a clock ticks the timers.
 /* global echarts */
-import { api, hallConfig } from '../api.js';
+import { acknowledgeAlert, hallConfig } from '../api.js';
 import { lang, onLangChange, t } from '../i18n.js';
 import { clock, duration, level, longDate, percent, time, windowNumber, windowTitle } from '../format.js';
 import { connectHall } from '../live.js';
@@ -65,8 +65,8 @@ function renderKpis() {
   kpi('issued', k.issued, t('kpi.issuedSub', { called: k.called }));
   kpi('waiting', k.waiting, t('kpi.waitingSub', { queues: [...model.queues.values()].filter(q => q.waiting > 0).length }));
   kpi('completed', k.completed, t('kpi.completedSub', { noShow: k.noShow }));
-  kpi('avgWait', k.avgWaitSeconds === null ? '—' : duration(k.avgWaitSeconds), t('kpi.avgWaitSub'));
-  kpi('avgHandle', k.avgHandleSeconds === null ? '—' : duration(k.avgHandleSeconds), t('kpi.avgHandleSub'));
+  kpi('avgWait', duration(k.avgWaitSeconds), t('kpi.avgWaitSub'));
+  kpi('avgHandle', duration(k.avgHandleSeconds), t('kpi.avgHandleSub'));
   kpi('serviceLevel', percent(k.serviceLevel), t('kpi.serviceLevelSub'));
   kpi('satisfaction', percent(k.satisfactionRate), t('kpi.satisfactionSub', { rated: k.rated }));
   kpi('alerts', k.openAlerts, t('kpi.alertsSub', { raised: model.figures.alertsRaised }), k.openAlerts > 0 ? 'overtime' : null);
@@ -286,37 +286,30 @@ duty.addEventListener('change', () => localStorage.setItem(dutyKey, duty.value.t
 
 async function acknowledge(alert, button) {
   button.disabled = true;
-  const by = duty.value.trim();
   try {
-    await api(`/api/halls/${encodeURIComponent(hallId)}/alerts/${encodeURIComponent(alert.alertId)}/ack`, {
-      method: 'POST',
-      body: by ? { by } : {},
-    });
+    await acknowledgeAlert(hallId, alert.alertId, duty.value.trim());
   } catch {
     button.disabled = false;
   }
 }
 
-/** The live measure of an alert: the clock it watches, or the figure it was raised with. */
-function alertValue(alert) {
-  if (alert.kind === 'queueBacklog') {
-    return String(model.queues.get(alert.matter)?.waiting ?? alert.value);
-  }
-  const seconds = alert.since ? (model.now() - Date.parse(alert.since)) / 1000 : alert.value;
-  return duration(Math.max(seconds, alert.value));
-}
-
 function alertTexts(alert) {
-  const matter = model.matters.get(alert.matter)?.name ?? alert.matter;
-  const subject = alert.kind === 'queueBacklog'
+  const matter = model.matterName(alert.matter);
+  const backlog = alert.kind === 'queueBacklog';
+  const measure = backlog ? String : duration;
+  const subject = backlog
     ? matter
     : alert.kind === 'handleOvertime'
       ? t('alert.atWindow', { window: windowNumber(alert.window), number: alert.number })
       : alert.number;
-  const target = alert.kind === 'queueBacklog' ? String(alert.target) : duration(alert.target);
   return {
     title: `${t(`alert.${alert.kind}`)} · ${subject}`,
-    detail: t(`alert.${alert.kind}Detail`, { matter, value: alertValue(alert), target, at: time(new Date(alert.escalatedAt ?? alert.raisedAt), model.timeZone) }),
+    detail: t(`alert.${alert.kind}Detail`, {
+      matter,
+      value: measure(model.alertValue(alert)),
+      target: measure(alert.target),
+      at: time(new Date(alert.escalatedAt ?? alert.raisedAt), model.timeZone),
+    }),
   };
 }
 
