@@ -27,6 +27,27 @@ public sealed class ExpiryTests
     }
 
     [Fact]
+    public async Task CallNextAfterMidnight_NeverCallsYesterdaysTicket_EvenBeforeTheRollOverHasRun()
+    {
+        await using var hall = await HallFixture.StartAsync();
+        await hall.OpenAsync("01", "王芳");
+        var yesterday = await hall.IssueAsync("BIZ-REG");
+        hall.Clock.AdvanceTo(hall.NextMidnight().AddMinutes(-1));
+        await hall.SettleAsync();
+
+        // The roll-over's first write fails, so it will try again in a minute; the morning begins before that.
+        var epoch = hall.Journal.Epoch;
+        hall.Journal.FailNextAppends(1);
+        hall.Clock.Advance(TimeSpan.FromSeconds(61));
+        await Eventually.Async(() => Task.FromResult(hall.Journal.Epoch), e => e > epoch);
+        var today = await hall.IssueAsync("BIZ-REG");
+        var called = await hall.Window("01").CallNextAsync();
+
+        Assert.Equal(today.TicketId, called?.TicketId);
+        Assert.Equal(TicketState.Expired, (await hall.Ticket(yesterday.TicketId).GetAsync()).State);
+    }
+
+    [Fact]
     public async Task DayEnd_EmptiesTheQueues()
     {
         await using var hall = await HallFixture.StartAsync();

@@ -106,6 +106,15 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         }
 
         var now = _time.GetUtcNow();
+        var today = _hall.ServiceDay(now);
+        if (head.ServiceDay < today)
+        {
+            // The day has ended but the hall's roll-over has not reached this queue yet (it runs beside the
+            // windows, e.g. right after a restart in the morning): yesterday's numbers are never called today.
+            await ExpireBeforeAsync(today);
+            return null;
+        }
+
         var called = new TicketCalled(head.TicketId, head.Number, head.Matter, windowId, clerk,
             Seconds(now - head.IssuedAt), head.Priority, head.IssuedAt, head.Channel);
         var records = await AppendAsync(Leaving(called, head.TicketId, "called", now), clerk, now);
