@@ -17,15 +17,15 @@ public static class GrainKeys
 /// <summary>Short-hands for the grains of a hall.</summary>
 public static class HallGrainFactoryExtensions
 {
-    public static IHallGrain GetHall(this Runtime.IGrainFactory grains, string hallId) =>
+    public static IHallGrain GetHall(this IGrainFactory grains, string hallId) =>
         grains.GetGrain<IHallGrain>(hallId);
 
-    public static IMatterGrain GetMatter(this Runtime.IGrainFactory grains, string hallId, string matter) =>
+    public static IMatterGrain GetMatter(this IGrainFactory grains, string hallId, string matter) =>
         grains.GetGrain<IMatterGrain>(GrainKeys.For(hallId, matter));
 
-    public static IWindowGrain GetWindow(this Runtime.IGrainFactory grains, string hallId, string windowId) =>
+    public static IWindowGrain GetWindow(this IGrainFactory grains, string hallId, string windowId) =>
         grains.GetGrain<IWindowGrain>(GrainKeys.For(hallId, windowId));
 
-    public static ITicketGrain GetTicket(this Runtime.IGrainFactory grains, string hallId, string ticketId) =>
+    public static ITicketGrain GetTicket(this IGrainFactory grains, string hallId, string ticketId) =>
         grains.GetGrain<ITicketGrain>(GrainKeys.For(hallId, ticketId));
 }

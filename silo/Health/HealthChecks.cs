@@ -1,5 +1,4 @@
 using HallMonitor.Grains;
-using HallMonitor.Runtime;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace HallMonitor.Silo;

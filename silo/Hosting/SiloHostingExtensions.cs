@@ -1,63 +1,84 @@
 using HallMonitor.Grains;
-using HallMonitor.Runtime;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Providers;
+using Orleans.Storage;
 
 namespace HallMonitor.Silo;
 
-/// <summary>Hosts the HallMonitor grains in an application.</summary>
+/// <summary>Makes an application an Orleans silo that hosts the HallMonitor grains.</summary>
 public static class SiloHostingExtensions
 {
     /// <summary>
-    /// Adds the grain runtime with the hall, matter, window and ticket grains, the hall catalog read from
-    /// <c>HallMonitor:HallsFile</c>, the journal and grain storage (SQLite under <c>HallMonitor:DataDir</c>,
-    /// or memory), the projection feed and the readiness checks.
+    /// Adds an Orleans silo (localhost clustering) with the hall, matter, window, ticket and report grains,
+    /// the hall catalog read from <c>HallMonitor:HallsFile</c>, the journal and grain storage (SQLite under
+    /// <c>HallMonitor:DataDir</c>, or memory), reminders, the projection feed and the readiness checks.
     /// </summary>
     public static IHostApplicationBuilder AddHallMonitorSilo(this IHostApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(HallMonitorOptions.Section).Get<HallMonitorOptions>() ?? new HallMonitorOptions();
-        var root = builder.Environment.ContentRootPath;
+        Require(options.Silo, "embedded", "HallMonitor:Silo");
+        Require(options.Clustering, "localhost", "HallMonitor:Clustering");
         var services = builder.Services;
         services.AddOptions<HallMonitorOptions>().BindConfiguration(HallMonitorOptions.Section);
+        services.AddOptions<ClockOptions>().BindConfiguration(HallMonitorOptions.Section);
+        services.AddSingleton(HallCatalog.Load(ResolveHallsFile(options.HallsFile, builder.Environment.ContentRootPath)));
+        services.AddHallMonitorStorage(options, builder.Environment.ContentRootPath);
+        services.AddHallMonitorMetrics();
+        services.AddSingleton<HallJournals>();
+        services.AddSingleton<IHallEventStream>(sp => sp.GetRequiredService<HallJournals>());
 
-        services.AddSingleton(HallCatalog.Load(ResolveHallsFile(options.HallsFile, root)));
+        // The silo first: hosted services start in order, and the projection feed calls grains as it starts.
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            silo.UseInMemoryReminderService();
+            silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = options.CollectionAge);
+            silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+        });
+        services.AddHostedService<HallProjectionFeed>();
+        services.AddHealthChecks()
+            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
+            .AddCheck<GrainsHealthCheck>("grains", tags: ["ready"]);
+
+        return builder;
+    }
+
+    /// <summary>The journal, the grains' checkpoints (Orleans' default grain storage) and the report facts.</summary>
+    private static void AddHallMonitorStorage(this IServiceCollection services, HallMonitorOptions options, string contentRoot)
+    {
         switch (options.Storage.ToLowerInvariant())
         {
             case "sqlite":
-                var path = Path.Combine(Path.GetFullPath(options.DataDir, root), "hallmonitor.db");
+                var path = Path.Combine(Path.GetFullPath(options.DataDir, contentRoot), "hallmonitor.db");
                 services.AddSingleton(sp => new SqliteStore(path, options.SqliteSynchronous, sp.GetRequiredService<ILogger<SqliteStore>>()));
                 services.AddSingleton<IJournalStore, SqliteJournalStore>();
-                services.AddKeyedSingleton<IGrainStorage>(GrainStorage.DefaultName, (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteStore>()));
+                services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteStore>()));
                 services.AddSingleton<IReportStore, SqliteReportStore>();
                 break;
             case "memory":
                 services.AddSingleton<IJournalStore, MemoryJournalStore>();
-                services.AddMemoryGrainStorage();
+                services.AddKeyedSingleton<IGrainStorage, JsonMemoryGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
                 services.AddSingleton<IReportStore, MemoryReportStore>();
                 break;
             default:
                 throw new InvalidOperationException($"HallMonitor:Storage '{options.Storage}' is not supported here; use 'sqlite' or 'memory'.");
         }
 
-        services.AddHallMonitorMetrics();
-        services.AddSingleton<HallJournals>();
-        services.AddSingleton<IHallEventStream>(sp => sp.GetRequiredService<HallJournals>());
-        var runtime = builder.Configuration.GetSection(HallMonitorOptions.Section + ":Runtime");
-        services.AddGrainRuntime(
-            options =>
-            {
-                options.IdleTimeout = runtime.GetValue(nameof(options.IdleTimeout), options.IdleTimeout);
-                options.CollectionQuantum = runtime.GetValue(nameof(options.CollectionQuantum), options.CollectionQuantum);
-                options.CallTimeout = runtime.GetValue(nameof(options.CallTimeout), options.CallTimeout);
-            },
-            typeof(HallGrain).Assembly);
-        services.AddHostedService<HallProjectionFeed>();
-        services.AddHealthChecks()
-            .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
-            .AddCheck<GrainsHealthCheck>("grains", tags: ["ready"]);
-        return builder;
+        // [PersistentState] without a storage name asks for the unkeyed provider.
+        services.AddSingleton(sp => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
+    }
+
+    /// <summary>Refuses, at start-up and with the key named, a setting whose other values arrive with the cluster.</summary>
+    private static void Require(string value, string supported, string key)
+    {
+        if (!string.Equals(value, supported, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException($"{key} '{value}' is not supported yet; use '{supported}'.");
+        }
     }
 
     /// <summary>A relative halls file is looked for under the content root, then next to the application.</summary>

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using HallMonitor.Grains;
-using HallMonitor.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -11,21 +10,17 @@ using Microsoft.Extensions.Hosting;
 namespace HallMonitor.Silo;
 
 /// <summary>
-/// The silo's own instruments: the grain activations per type, and the process metrics under the names
+/// The silo's own instruments: the process metrics under the names
 /// Prometheus client libraries use (<c>process_cpu_seconds_total</c>, <c>process_resident_memory_bytes</c>, …).
 /// </summary>
 public sealed class SiloMetrics
 {
     public const string MeterName = "HallMonitor.Silo";
 
-    public SiloMetrics(IMeterFactory meters, GrainRuntime runtime)
+    public SiloMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
         var started = new DateTimeOffset(Process.GetCurrentProcess().StartTime.ToUniversalTime()).ToUnixTimeMilliseconds() / 1000d;
-        meter.CreateObservableGauge(
-            "hallmonitor_grain_activations",
-            () => runtime.CountActivationsByType().Select(p => new Measurement<int>(p.Value, new KeyValuePair<string, object?>("type", p.Key))),
-            description: "Live grain activations per grain type.");
         meter.CreateObservableCounter("process_cpu", () => Process.GetCurrentProcess().TotalProcessorTime.TotalSeconds, unit: "s", description: "Total user and system CPU time spent in seconds.");
         meter.CreateObservableGauge("process_resident_memory", () => Environment.WorkingSet, unit: "By", description: "Resident memory size in bytes.");
         meter.CreateObservableGauge("process_start_time", () => started, unit: "s", description: "Start time of the process since unix epoch in seconds.");

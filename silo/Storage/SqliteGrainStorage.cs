@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using HallMonitor.Grains;
-using HallMonitor.Runtime;
 using Microsoft.Data.Sqlite;
+using Orleans.Storage;
 
 namespace HallMonitor.Silo;
 
@@ -13,7 +13,6 @@ public sealed class SqliteGrainStorage(SqliteStore store) : IGrainStorage
     private long _version = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() * 1000;
 
     public Task ReadStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState)
-        where TState : new()
     {
         using var connection = store.OpenRead();
         using var command = connection.CreateCommand();
@@ -24,13 +23,13 @@ public sealed class SqliteGrainStorage(SqliteStore store) : IGrainStorage
         if (reader.Read())
         {
             grainState.ETag = reader.GetString(0);
-            grainState.State = JsonSerializer.Deserialize<TState>(reader.GetString(1), Json) ?? new TState();
+            grainState.State = JsonSerializer.Deserialize<TState>(reader.GetString(1), Json) ?? Activator.CreateInstance<TState>();
             grainState.RecordExists = true;
         }
         else
         {
             grainState.ETag = null;
-            grainState.State = new TState();
+            grainState.State = Activator.CreateInstance<TState>();
             grainState.RecordExists = false;
         }
 
@@ -38,7 +37,6 @@ public sealed class SqliteGrainStorage(SqliteStore store) : IGrainStorage
     }
 
     public async Task WriteStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState)
-        where TState : new()
     {
         // Serialized now, in the grain's turn: later changes to the state do not leak into this write.
         var data = JsonSerializer.Serialize(grainState.State, Json);
@@ -49,11 +47,10 @@ public sealed class SqliteGrainStorage(SqliteStore store) : IGrainStorage
     }
 
     public async Task ClearStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState)
-        where TState : new()
     {
         await store.Enqueue(new StateWrite(stateName, grainId.ToString(), grainState.ETag, null, null));
         grainState.ETag = null;
-        grainState.State = new TState();
+        grainState.State = Activator.CreateInstance<TState>();
         grainState.RecordExists = false;
     }
 

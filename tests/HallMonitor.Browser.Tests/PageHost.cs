@@ -57,9 +57,10 @@ public sealed class PageHost : WebApplicationFactory<Program>
     {
         builder.UseSetting("HallMonitor:DataDir", Path.Combine(_folder, "data"));
         builder.UseSetting("HallMonitor:SqliteSynchronous", "normal");
+        builder.UseFreeSiloPorts();
         if (_clock is not null)
         {
-            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock));
+            builder.ConfigureServices(services => services.UseManualClock(_clock));
         }
     }
 

@@ -1,17 +1,20 @@
 using System.Text.Json;
-using HallMonitor.Runtime;
 using HallMonitor.Silo;
 using HallMonitor.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Orleans.Providers;
+using Orleans.Storage;
 
 namespace HallMonitor.Grains.Tests;
 
 /// <summary>
-/// A silo hosted exactly as the product hosts it (<see cref="SiloHostingExtensions.AddHallMonitorSilo"/>),
-/// over in-memory stores and a manual clock. Stores survive <see cref="RestartAsync"/> and
+/// An Orleans silo hosted exactly as the product hosts it (<see cref="SiloHostingExtensions.AddHallMonitorSilo"/>),
+/// over in-memory stores and a manual clock. The grains and their timers run on the manual
+/// clock; Orleans' own background areas (membership, messaging, activation collection) on the system clock,
+/// so that moving the hall's time never times out a call or evicts the silo. Stores survive <see cref="RestartAsync"/> and
 /// <see cref="CrashAsync"/>, so tests can check what a new silo rebuilds from them.
 /// </summary>
 public sealed class HallFixture : IAsyncDisposable
@@ -30,7 +33,7 @@ public sealed class HallFixture : IAsyncDisposable
     private readonly List<JournalRecord> _committedSoFar = [];
     private bool _stopped;
 
-    private HallFixture(IHost host, string hallsFile, ManualTimeProvider clock, MemoryJournalStore journal, MemoryGrainStorage storage, MemoryReportStore reports)
+    private HallFixture(IHost host, string hallsFile, ManualTimeProvider clock, MemoryJournalStore journal, JsonMemoryGrainStorage storage, MemoryReportStore reports)
     {
         _host = host;
         _hallsFile = hallsFile;
@@ -47,13 +50,14 @@ public sealed class HallFixture : IAsyncDisposable
 
     public MemoryJournalStore Journal { get; }
 
-    public MemoryGrainStorage Storage { get; }
+    public JsonMemoryGrainStorage Storage { get; }
 
     public MemoryReportStore Reports { get; }
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
-    public GrainRuntime Runtime => _host.Services.GetRequiredService<GrainRuntime>();
+    /// <summary>Orleans' management grain: activation counts and forced collection of idle activations.</summary>
+    public IManagementGrain Management => Grains.GetGrain<IManagementGrain>(0);
 
     public IHallGrain Hall => Grains.GetHall(HallId);
 
@@ -115,7 +119,7 @@ public sealed class HallFixture : IAsyncDisposable
             halls ?? TestHalls(),
             new ManualTimeProvider(now ?? Morning),
             journal,
-            new MemoryGrainStorage(HallMonitor.Grains.HallMonitorJson.Options),
+            new JsonMemoryGrainStorage(),
             new MemoryReportStore(),
             journalStore?.Invoke(journal) ?? journal);
     }
@@ -124,7 +128,7 @@ public sealed class HallFixture : IAsyncDisposable
         HallsFile halls,
         ManualTimeProvider clock,
         MemoryJournalStore journal,
-        MemoryGrainStorage storage,
+        JsonMemoryGrainStorage storage,
         MemoryReportStore reports,
         IJournalStore? journalStore = null)
     {
@@ -132,16 +136,15 @@ public sealed class HallFixture : IAsyncDisposable
         await File.WriteAllTextAsync(hallsFile, JsonSerializer.Serialize(halls, HallMonitor.Grains.HallMonitorJson.Options));
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["HallMonitor:HallsFile"] = hallsFile,
-            ["HallMonitor:Storage"] = "memory",
-        });
+        var settings = FreePort.SiloPorts();
+        settings["HallMonitor:HallsFile"] = hallsFile;
+        settings["HallMonitor:Storage"] = "memory";
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddHallMonitorSilo();
-        builder.Services.AddSingleton<TimeProvider>(clock);
+        builder.Services.UseManualClock(clock);
         builder.Services.AddSingleton<IJournalStore>(journalStore ?? journal);
-        builder.Services.AddKeyedSingleton<IGrainStorage>(GrainStorage.DefaultName, storage);
+        builder.Services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, storage);
         builder.Services.AddSingleton<IReportStore>(reports);
 
         var host = builder.Build();
@@ -195,8 +198,8 @@ public sealed class HallFixture : IAsyncDisposable
     public async Task<TState?> ReadCheckpointAsync<TState>(string stateName, string grainType, string key)
         where TState : class, new()
     {
-        var stored = new StoredState<TState>();
-        await Storage.ReadStateAsync(stateName, new GrainId(grainType, key), stored);
+        var stored = new GrainState<TState>();
+        await Storage.ReadStateAsync(stateName, GrainId.Create(grainType, key), stored);
         return stored.RecordExists ? stored.State : null;
     }
 
@@ -302,7 +305,7 @@ public sealed class HallFixture : IAsyncDisposable
 
     /// <summary>Abandons this silo and starts a new one on the same journal, with every derived store lost.</summary>
     public Task<HallFixture> CrashLosingDerivedStateAsync() =>
-        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow()), Journal, new MemoryGrainStorage(HallMonitor.Grains.HallMonitorJson.Options), new MemoryReportStore());
+        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow()), Journal, new JsonMemoryGrainStorage(), new MemoryReportStore());
 
     private HallsFile Halls() => JsonSerializer.Deserialize<HallsFile>(File.ReadAllText(_hallsFile), HallMonitor.Grains.HallMonitorJson.Options)!;
 
@@ -324,15 +327,5 @@ public sealed class HallFixture : IAsyncDisposable
     {
         await StopAsync();
         File.Delete(_hallsFile);
-    }
-
-    private sealed class StoredState<TState> : IGrainState<TState>
-        where TState : new()
-    {
-        public TState State { get; set; } = new();
-
-        public string? ETag { get; set; }
-
-        public bool RecordExists { get; set; }
     }
 }

@@ -4,7 +4,6 @@ using HallMonitor.Grains;
 using HallMonitor.Testing;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace HallMonitor.Web.Tests;
 
@@ -32,9 +31,10 @@ public sealed class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("HallMonitor:HallsFile", HallsFile);
         builder.UseSetting("HallMonitor:DataDir", Path.Combine(Folder, "data"));
         builder.UseSetting("HallMonitor:SqliteSynchronous", "normal");
+        builder.UseFreeSiloPorts();
         if (_clock is not null)
         {
-            builder.ConfigureServices(services => services.AddSingleton<TimeProvider>(_clock));
+            builder.ConfigureServices(services => services.UseManualClock(_clock));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Collections.Concurrent;
 using System.Net;
 using HallMonitor.Grains;
@@ -26,7 +27,8 @@ public sealed class JournalApiTests
         Assert.Null(second.NextSeq);
         Assert.Equal(JournalHash.Genesis, first.Events[0].PrevHash);
         Assert.All(first.Events.Concat(second.Events).Zip(first.Events.Concat(second.Events).Skip(1)), pair => Assert.Equal(pair.First.Hash, pair.Second.PrevHash));
-        Assert.Equal("A007", second.Events[^1].Data.GetProperty("number").GetString());
+        using var data = JsonDocument.Parse(second.Events[^1].Data);
+        Assert.Equal("A007", data.RootElement.GetProperty("number").GetString());
     }
 
     [Fact]

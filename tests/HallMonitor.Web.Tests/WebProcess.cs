@@ -1,6 +1,7 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
-using System.Net.Sockets;
+using HallMonitor.Testing;
 
 namespace HallMonitor.Web.Tests;
 
@@ -20,7 +21,7 @@ internal sealed class WebProcess : IAsyncDisposable
     /// <summary>Starts <c>HallMonitor.Web.dll</c> from the web project's build output and waits until it is ready.</summary>
     public static async Task<WebProcess> StartAsync(string dataDir, string hallsFile)
     {
-        var port = FreePort();
+        var port = FreePort.Next();
         var web = Path.Combine(AppContext.BaseDirectory, "HallMonitor.Web.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -29,6 +30,8 @@ internal sealed class WebProcess : IAsyncDisposable
                 web,
                 "--urls", $"http://127.0.0.1:{port}",
                 "--HallMonitor:DataDir", dataDir,
+                "--HallMonitor:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture),
+                "--HallMonitor:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 "--HallMonitor:HallsFile", hallsFile,
                 "--Logging:LogLevel:Default", "Warning",
             },
@@ -83,12 +86,5 @@ internal sealed class WebProcess : IAsyncDisposable
 
         _process.Dispose();
         Client.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using HallMonitor.Grains;
 using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Runtime.Messaging;
 
 namespace HallMonitor.Web;
 
@@ -10,6 +11,9 @@ namespace HallMonitor.Web;
 /// </summary>
 public sealed partial class ProblemExceptionHandler(IProblemDetailsService problems, ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
 {
+    /// <summary>A journal or a silo that is briefly away is usually back within this many seconds.</summary>
+    private const string RetryAfterSeconds = "5";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext httpContext, Exception exception, CancellationToken cancellationToken)
     {
         var (status, detail) = exception switch
@@ -24,6 +28,8 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
                 (StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {ApiExtensions.MaxRequestBodyBytes} bytes."),
             BadHttpRequestException e => (e.StatusCode, Readable(e)),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "The hall did not answer in time. The request may or may not have taken effect; check before retrying."),
+            SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException =>
+                (StatusCodes.Status503ServiceUnavailable, "The hall cannot be reached right now; nothing was changed. Try again in a few seconds."),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
         };
 
@@ -33,6 +39,11 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         }
 
         httpContext.Response.StatusCode = status;
+        if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds;
+        }
+
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

@@ -1,5 +1,4 @@
 using HallMonitor.Grains;
-using HallMonitor.Runtime;
 
 namespace HallMonitor.Web;
 

@@ -1,5 +1,4 @@
 using HallMonitor.Grains;
-using HallMonitor.Runtime;
 using Microsoft.AspNetCore.SignalR;
 
 namespace HallMonitor.Web;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using HallMonitor.Grains;
-using HallMonitor.Runtime;
 
 namespace HallMonitor.Web;
 

@@ -1,6 +1,7 @@
 namespace HallMonitor.Grains;
 
 /// <summary>What an overtime warning (超时预警) is about.</summary>
+[GenerateSerializer, Alias("HallMonitor.AlertKind")]
 public enum AlertKind
 {
     /// <summary>A ticket waits past its matter's wait target.</summary>
@@ -14,6 +15,7 @@ public enum AlertKind
 }
 
 /// <summary>Yellow at the warn ratio of the target, red at the target.</summary>
+[GenerateSerializer, Alias("HallMonitor.AlertLevel")]
 public enum AlertLevel
 {
     Warning,
@@ -21,6 +23,7 @@ public enum AlertLevel
 }
 
 /// <summary>An alert is open until its cause ends; acknowledging it does not close it.</summary>
+[GenerateSerializer, Alias("HallMonitor.AlertState")]
 public enum AlertState
 {
     Open,
@@ -28,44 +31,62 @@ public enum AlertState
 }
 
 /// <summary>An overtime alert as it stands after its latest change.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.AlertView")]
 public sealed record AlertView
 {
     /// <summary><c>wait-{ticketId}</c>, <c>handle-{ticketId}</c> or <c>backlog-{matter}-{day}-{n}</c>.</summary>
+    [Id(0)]
     public required string AlertId { get; init; }
 
+    [Id(1)]
     public AlertKind Kind { get; init; }
 
+    [Id(2)]
     public AlertLevel Level { get; init; }
 
+    [Id(3)]
     public AlertState State { get; init; }
 
+    [Id(4)]
     public required string Matter { get; init; }
 
+    [Id(5)]
     public string? Window { get; init; }
 
+    [Id(6)]
     public string? TicketId { get; init; }
 
+    [Id(7)]
     public string? Number { get; init; }
 
     /// <summary>The target: seconds for wait and handle alerts, the threshold count for a backlog.</summary>
+    [Id(8)]
     public double Target { get; init; }
 
     /// <summary>Seconds waited or handled, or tickets waiting, at the latest change.</summary>
+    [Id(9)]
     public double Value { get; init; }
 
     /// <summary>When the clock that the alert measures started (issue, start of service); null for a backlog.</summary>
+    [Id(10)]
     public DateTimeOffset? Since { get; init; }
 
+    [Id(11)]
     public DateTimeOffset RaisedAt { get; init; }
 
+    [Id(12)]
     public DateTimeOffset? EscalatedAt { get; init; }
 
+    [Id(13)]
     public DateTimeOffset? AcknowledgedAt { get; init; }
 
+    [Id(14)]
     public string? AcknowledgedBy { get; init; }
 
+    [Id(15)]
     public DateTimeOffset? ResolvedAt { get; init; }
 
     /// <summary>What ended it: called, cancelled, expired, completed, noShow, transferred, shortened, closed.</summary>
+    [Id(16)]
     public string? Resolution { get; init; }
 }

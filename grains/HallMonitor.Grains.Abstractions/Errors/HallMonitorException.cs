@@ -4,9 +4,11 @@ namespace HallMonitor.Grains;
 /// A request the domain refuses. The web edge maps each kind to one HTTP status; the grain that throws
 /// has changed nothing.
 /// </summary>
+[GenerateSerializer, Alias("HallMonitor.HallMonitorException")]
 public abstract class HallMonitorException(string message, Exception? inner = null) : Exception(message, inner);
 
 /// <summary>An unknown hall, matter, window or ticket (404).</summary>
+[GenerateSerializer, Alias("HallMonitor.NotFoundException")]
 public sealed class NotFoundException(string message) : HallMonitorException(message)
 {
     public static NotFoundException Hall(string hallId) => new($"There is no hall '{hallId}'.");
@@ -19,10 +21,13 @@ public sealed class NotFoundException(string message) : HallMonitorException(mes
 }
 
 /// <summary>The action does not fit the current state, for example completing at an idle window (409).</summary>
+[GenerateSerializer, Alias("HallMonitor.ConflictException")]
 public sealed class ConflictException(string message) : HallMonitorException(message);
 
 /// <summary>A value the domain cannot accept (400).</summary>
+[GenerateSerializer, Alias("HallMonitor.InvalidRequestException")]
 public sealed class InvalidRequestException(string message) : HallMonitorException(message);
 
 /// <summary>The journal cannot take writes right now (503); nothing was changed.</summary>
+[GenerateSerializer, Alias("HallMonitor.JournalUnavailableException")]
 public sealed class JournalUnavailableException(string message, Exception? inner = null) : HallMonitorException(message, inner);

@@ -1,4 +1,3 @@
-using HallMonitor.Runtime;
 
 namespace HallMonitor.Grains;
 
@@ -47,10 +46,13 @@ public interface IHallGrain : IGrainWithStringKey
 }
 
 /// <summary>A newly numbered and journaled ticket, with what the matter needs to estimate its wait.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.IssuedLeg")]
 public sealed record IssuedLeg(JournalRecord Issued, JournalRecord? Transferred, int ServingWindows, double AverageHandleSeconds);
 
 /// <summary>The head of a matter's queue: what dispatch orders by.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.QueueHead")]
 public sealed record QueueHead(string TicketId, bool Priority, DateTimeOffset IssuedAt, long Seq);
 
 /// <summary>A ticket a window may try to take.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.DispatchCandidate")]
 public sealed record DispatchCandidate(string Matter, string TicketId);

@@ -4,6 +4,7 @@ namespace HallMonitor.Grains;
 /// Something that happened in a hall. Every change is one of these, journaled with a sequence number,
 /// time and actor; the grains' state is what the journal's events add up to.
 /// </summary>
+[GenerateSerializer, Alias("HallMonitor.HallEvent")]
 public abstract record HallEvent;
 
 /// <summary>An event about a ticket; the journal indexes it by ticket and matter.</summary>
@@ -23,6 +24,7 @@ public interface IWindowEvent
 }
 
 /// <summary>A visitor took a number (取号), or a transfer opened a new leg.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.TicketIssued")]
 public sealed record TicketIssued(
     string TicketId,
     string Number,
@@ -33,6 +35,7 @@ public sealed record TicketIssued(
     string? TransferredFrom = null) : HallEvent, ITicketEvent;
 
 /// <summary>A window called the ticket (叫号); <see cref="WaitSeconds"/> is the leg's wait.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.TicketCalled")]
 public sealed record TicketCalled(
     string TicketId,
     string Number,
@@ -45,6 +48,7 @@ public sealed record TicketCalled(
     TicketChannel Channel) : HallEvent, ITicketEvent, IWindowEvent;
 
 /// <summary>The window called the same ticket again.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.TicketRecalled")]
 public sealed record TicketRecalled(
     string TicketId,
     string Number,
@@ -54,6 +58,7 @@ public sealed record TicketRecalled(
     int Recalls) : HallEvent, ITicketEvent, IWindowEvent;
 
 /// <summary>The visitor arrived at the window and the service began.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.ServiceStarted")]
 public sealed record ServiceStarted(
     string TicketId,
     string Number,
@@ -62,6 +67,7 @@ public sealed record ServiceStarted(
     string Clerk) : HallEvent, ITicketEvent, IWindowEvent;
 
 /// <summary>The service ended (办结).</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.ServiceCompleted")]
 public sealed record ServiceCompleted(
     string TicketId,
     string Number,
@@ -71,6 +77,7 @@ public sealed record ServiceCompleted(
     double HandleSeconds) : HallEvent, ITicketEvent, IWindowEvent;
 
 /// <summary>The called visitor did not come (过号).</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.TicketNoShow")]
 public sealed record TicketNoShow(
     string TicketId,
     string Number,
@@ -79,12 +86,14 @@ public sealed record TicketNoShow(
     string Clerk) : HallEvent, ITicketEvent, IWindowEvent;
 
 /// <summary>The visitor withdrew a waiting ticket.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.TicketCancelled")]
 public sealed record TicketCancelled(
     string TicketId,
     string Number,
     string Matter) : HallEvent, ITicketEvent;
 
 /// <summary>The service ended by sending the visitor on to another matter; <see cref="NewTicketId"/> is the new leg.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.TicketTransferred")]
 public sealed record TicketTransferred(
     string TicketId,
     string Number,
@@ -96,6 +105,7 @@ public sealed record TicketTransferred(
     double HandleSeconds) : HallEvent, ITicketEvent, IWindowEvent;
 
 /// <summary>The service day ended before the ticket was finished.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.TicketExpired")]
 public sealed record TicketExpired(
     string TicketId,
     string Number,
@@ -105,6 +115,7 @@ public sealed record TicketExpired(
     DateOnly ServiceDay) : HallEvent, ITicketEvent, IWindowEvent;
 
 /// <summary>The visitor rated the service (好差评), 1 to 5.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.TicketRated")]
 public sealed record TicketRated(
     string TicketId,
     string Number,
@@ -115,15 +126,19 @@ public sealed record TicketRated(
     string? Comment) : HallEvent, ITicketEvent, IWindowEvent;
 
 /// <summary>A clerk opened the window.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.WindowOpened")]
 public sealed record WindowOpened(string Window, string Clerk) : HallEvent, IWindowEvent;
 
 /// <summary>The clerk paused the window.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.WindowPaused")]
 public sealed record WindowPaused(string Window, string Clerk) : HallEvent, IWindowEvent;
 
 /// <summary>The clerk resumed the window.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.WindowResumed")]
 public sealed record WindowResumed(string Window, string Clerk) : HallEvent, IWindowEvent;
 
 /// <summary>The clerk closed the window.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.WindowClosed")]
 public sealed record WindowClosed(string Window, string Clerk) : HallEvent, IWindowEvent;
 
 /// <summary>An event about an alert; it carries the whole alert as it stands after the change.</summary>
@@ -133,16 +148,21 @@ public interface IAlertEvent
 }
 
 /// <summary>An overtime alert was raised (yellow, or red straight away when its moment passed unnoticed).</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.AlertRaised")]
 public sealed record AlertRaised(AlertView Alert) : HallEvent, IAlertEvent;
 
 /// <summary>An alert went from warning to overtime.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.AlertEscalated")]
 public sealed record AlertEscalated(AlertView Alert) : HallEvent, IAlertEvent;
 
 /// <summary>A supervisor or clerk acknowledged an alert.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.AlertAcknowledged")]
 public sealed record AlertAcknowledged(AlertView Alert) : HallEvent, IAlertEvent;
 
 /// <summary>The cause of an alert ended.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.AlertResolved")]
 public sealed record AlertResolved(AlertView Alert) : HallEvent, IAlertEvent;
 
 /// <summary>An event of a type this version does not know; kept as it was stored.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.UnknownEvent")]
 public sealed record UnknownEvent(string Type, string Data) : HallEvent;

@@ -1,4 +1,3 @@
-using HallMonitor.Runtime;
 
 namespace HallMonitor.Grains;
 
@@ -34,10 +33,13 @@ public interface IMatterGrain : IGrainWithStringKey
 }
 
 /// <summary>The ticket a window is sending on, and who sends it.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.TransferSource")]
 public sealed record TransferSource(string TicketId, string Number, string Matter, bool Priority, string WindowId, string Clerk, DateTimeOffset StartedAt);
 
 /// <summary>The journaled transfer and the new waiting leg.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.TransferOutcome")]
 public sealed record TransferOutcome(JournalRecord Transferred, TicketView NewLeg);
 
 /// <summary>A matter's waiting line.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.QueueView")]
 public sealed record QueueView(string Matter, int Waiting, int PriorityWaiting, DateTimeOffset? OldestIssuedAt, IReadOnlyList<string> TicketIds);

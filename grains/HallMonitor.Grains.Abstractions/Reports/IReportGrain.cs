@@ -1,4 +1,3 @@
-using HallMonitor.Runtime;
 
 namespace HallMonitor.Grains;
 

@@ -1,4 +1,3 @@
-using HallMonitor.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace HallMonitor.Grains;
@@ -50,7 +49,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _hall = _catalog.GetHall(GetPrimaryKeyString());
+        _hall = _catalog.GetHall(this.GetPrimaryKeyString());
         _journal = _journals.Get(_hall.Id);
         await _journal.ReloadAsync();
         await RestoreAsync(_journal, after => new JournalQuery { AfterSeq = after, Limit = 5000 }, cancellationToken);

@@ -1,5 +1,5 @@
-using HallMonitor.Runtime;
 using Microsoft.Extensions.Logging;
+using Orleans.Storage;
 
 namespace HallMonitor.Grains;
 
@@ -49,7 +49,7 @@ public abstract partial class JournaledGrain<TState> : Grain
             Restoring = false;
         }
 
-        RegisterGrainTimer(_ => CheckpointAsync(), CheckpointPeriod, CheckpointPeriod);
+        this.RegisterGrainTimer(_ => CheckpointAsync(), CheckpointPeriod, CheckpointPeriod);
     }
 
     private async Task ReplayAsync(HallJournal journal, Func<long, JournalQuery> eventsAfter, CancellationToken cancellationToken)
@@ -92,7 +92,7 @@ public abstract partial class JournaledGrain<TState> : Grain
         dueTime = dueTime < TimeSpan.Zero ? TimeSpan.Zero : dueTime;
         if (clock is null)
         {
-            return RegisterGrainTimer(_ => callback(), new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
+            return this.RegisterGrainTimer(_ => callback(), new GrainTimerCreationOptions(dueTime, Timeout.InfiniteTimeSpan) { KeepAlive = true });
         }
 
         clock.Change(dueTime, Timeout.InfiniteTimeSpan);
@@ -121,7 +121,7 @@ public abstract partial class JournaledGrain<TState> : Grain
         catch (Exception exception)
         {
             // The journal still holds every event; the next activation replays what the checkpoint missed.
-            LogCheckpointFailed(_logger, exception, GrainId);
+            LogCheckpointFailed(_logger, exception, this.GetGrainId());
             if (exception is InconsistentStateException)
             {
                 DeactivateOnIdle();

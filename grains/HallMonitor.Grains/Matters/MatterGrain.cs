@@ -1,4 +1,3 @@
-using HallMonitor.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace HallMonitor.Grains;
@@ -69,7 +68,7 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (hallId, code) = GrainKeys.Split(GetPrimaryKeyString());
+        var (hallId, code) = GrainKeys.Split(this.GetPrimaryKeyString());
         _hall = _catalog.GetHall(hallId);
         _matter = _hall.GetMatter(code);
         _journal = _journals.Get(hallId);
@@ -336,7 +335,7 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         catch (JournalUnavailableException exception)
         {
             // What was not journaled is still due: rebuild the clocks from the state and try again shortly.
-            LogAlertsDeferred(_logger, exception, GrainId);
+            LogAlertsDeferred(_logger, exception, this.GetGrainId());
             RebuildDueQueues();
             _alertTimer?.Change(RetryDelay, Timeout.InfiniteTimeSpan);
             return;
@@ -361,7 +360,7 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         }
         catch (JournalUnavailableException exception)
         {
-            LogAlertsDeferred(_logger, exception, GrainId);
+            LogAlertsDeferred(_logger, exception, this.GetGrainId());
             _alertTimer?.Change(RetryDelay, Timeout.InfiniteTimeSpan);
         }
     }

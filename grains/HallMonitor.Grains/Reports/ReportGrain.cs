@@ -1,4 +1,3 @@
-using HallMonitor.Runtime;
 
 namespace HallMonitor.Grains;
 
@@ -20,7 +19,7 @@ public sealed class ReportGrain(HallCatalog catalog, HallJournals journals, IRep
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _hall = catalog.GetHall(GetPrimaryKeyString());
+        _hall = catalog.GetHall(this.GetPrimaryKeyString());
         _journal = journals.Get(_hall.Id);
         _position = await store.ReadPositionAsync(_hall.Id);
     }

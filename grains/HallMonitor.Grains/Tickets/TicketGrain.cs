@@ -1,4 +1,3 @@
-using HallMonitor.Runtime;
 
 namespace HallMonitor.Grains;
 
@@ -17,7 +16,7 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (hallId, ticketId) = GrainKeys.Split(GetPrimaryKeyString());
+        var (hallId, ticketId) = GrainKeys.Split(this.GetPrimaryKeyString());
         _hall = catalog.GetHall(hallId);
         _journal = journals.Get(hallId);
         _ticketId = ticketId;
@@ -157,7 +156,7 @@ internal sealed class TicketFold
         }
 
         AppliedSeq = record.Seq;
-        History.Add(new TicketHistoryEntry(record.Seq, record.At, record.Type, record.Actor, JournalEntry.From(record).Data, record.Hash));
+        History.Add(new TicketHistoryEntry(record.Seq, record.At, record.Type, record.Actor, record.Data, record.Hash));
         if (record.Event is TicketIssued issued)
         {
             Fact = TicketFact.From(issued, record.At);

@@ -1,4 +1,3 @@
-using HallMonitor.Runtime;
 using Microsoft.Extensions.Logging;
 
 namespace HallMonitor.Grains;
@@ -70,7 +69,7 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var (hallId, windowId) = GrainKeys.Split(GetPrimaryKeyString());
+        var (hallId, windowId) = GrainKeys.Split(this.GetPrimaryKeyString());
         _hall = _catalog.GetHall(hallId);
         _window = _hall.GetWindow(windowId);
         _journal = _journals.Get(hallId);
@@ -321,7 +320,7 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
         }
         catch (JournalUnavailableException exception)
         {
-            LogAlertsDeferred(_logger, exception, GrainId);
+            LogAlertsDeferred(_logger, exception, this.GetGrainId());
             ArmHandleTimer(RetryDelay);
             return;
         }

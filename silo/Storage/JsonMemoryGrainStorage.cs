@@ -1,30 +1,32 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using HallMonitor.Grains;
+using Orleans.Storage;
 
-namespace HallMonitor.Runtime;
+namespace HallMonitor.Silo;
 
 /// <summary>
 /// Grain storage in process memory, for tests and throw-away runs. State is kept serialized so that a
-/// grain never shares objects with what is stored, exactly as with a real store.
+/// grain never shares objects with what is stored, exactly as with a real store
+/// (and with the same JSON as <see cref="SqliteGrainStorage"/>).
 /// </summary>
-public sealed class MemoryGrainStorage(JsonSerializerOptions? jsonOptions = null) : IGrainStorage
+public sealed class JsonMemoryGrainStorage : IGrainStorage
 {
     private readonly ConcurrentDictionary<(string State, GrainId Grain), Entry> _entries = new();
-    private readonly JsonSerializerOptions _json = jsonOptions ?? JsonSerializerOptions.Web;
+    private static readonly JsonSerializerOptions Json = HallMonitorJson.Options;
     private long _version;
 
     public Task ReadStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState)
-        where TState : new()
     {
         if (_entries.TryGetValue((stateName, grainId), out var entry))
         {
-            grainState.State = JsonSerializer.Deserialize<TState>(entry.Json, _json) ?? new TState();
+            grainState.State = JsonSerializer.Deserialize<TState>(entry.Json, Json) ?? Activator.CreateInstance<TState>();
             grainState.ETag = entry.ETag;
             grainState.RecordExists = true;
         }
         else
         {
-            grainState.State = new TState();
+            grainState.State = Activator.CreateInstance<TState>();
             grainState.ETag = null;
             grainState.RecordExists = false;
         }
@@ -33,9 +35,8 @@ public sealed class MemoryGrainStorage(JsonSerializerOptions? jsonOptions = null
     }
 
     public Task WriteStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState)
-        where TState : new()
     {
-        var json = JsonSerializer.Serialize(grainState.State, _json);
+        var json = JsonSerializer.Serialize(grainState.State, Json);
         var etag = Interlocked.Increment(ref _version).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var key = (stateName, grainId);
         while (true)
@@ -72,7 +73,6 @@ public sealed class MemoryGrainStorage(JsonSerializerOptions? jsonOptions = null
     }
 
     public Task ClearStateAsync<TState>(string stateName, GrainId grainId, IGrainState<TState> grainState)
-        where TState : new()
     {
         var key = (stateName, grainId);
         if (_entries.TryGetValue(key, out var current))
@@ -88,7 +88,7 @@ public sealed class MemoryGrainStorage(JsonSerializerOptions? jsonOptions = null
             }
         }
 
-        grainState.State = new TState();
+        grainState.State = Activator.CreateInstance<TState>();
         grainState.ETag = null;
         grainState.RecordExists = false;
         return Task.CompletedTask;

@@ -1,0 +1,13 @@
+namespace HallMonitor.Grains;
+
+/// <summary>How the hall keeps its clocks alive (bound from the <c>HallMonitor</c> section).</summary>
+public sealed class ClockOptions
+{
+    /// <summary>
+    /// How often each hall's reminder wakes it and, through it, every queue with waiting tickets and every
+    /// window serving someone. Orleans collects an idle activation with its timers; this tick is what keeps
+    /// alert clocks and the midnight roll-over running with no traffic at all, and what brings them back
+    /// after a restart.
+    /// </summary>
+    public TimeSpan WakePeriod { get; set; } = TimeSpan.FromMinutes(1);
+}
