@@ -40,7 +40,7 @@ public sealed partial class MetricsTests
         Assert.True(Sample(text, "hallmonitor_journal_append_seconds_count", "hall=\"xinqu\"") >= 9);
         Assert.Equal(3, Sample(text, "hallmonitor_http_requests_total", "method=\"POST\",route=\"/api/halls/{hall}/tickets/\",status_class=\"2xx\""));
         Assert.Contains("# TYPE process_cpu_seconds_total counter", text, StringComparison.Ordinal);
-        Assert.Contains("# TYPE dotnet_gc_collections_total counter", text, StringComparison.Ordinal);
+        Assert.Contains("# TYPE dotnet_collection_count_total counter", text, StringComparison.Ordinal);
         Assert.Contains("hallmonitor_grain_activations{type=\"window\"}", text, StringComparison.Ordinal);
     }
 
