@@ -66,6 +66,20 @@ public sealed partial class MetricsTests
         Assert.DoesNotMatch(LabelNamedTicketOrClerk(), text);
     }
 
+    [Fact]
+    public async Task Metrics_OfOneHostNeverShowInAnother()
+    {
+        await using var busy = new ApiFactory();
+        await using var quiet = new ApiFactory();
+        var quietClient = quiet.CreateClient();
+
+        await busy.CreateClient().IssueAsync("BIZ-REG");
+        var text = await quietClient.GetStringAsync("/metrics");
+
+        Assert.Equal(0, Sample(text, "hallmonitor_tickets_issued_total", "hall=\"xinqu\",matter=\"BIZ-REG\""));
+        Assert.DoesNotContain("method=\"POST\"", text, StringComparison.Ordinal);
+    }
+
     private static double Sample(string text, string name, string labels)
     {
         var line = text.Split('\n').SingleOrDefault(l => l.StartsWith($"{name}{{{labels}}} ", StringComparison.Ordinal))
