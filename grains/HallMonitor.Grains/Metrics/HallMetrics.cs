@@ -1,18 +1,17 @@
 using System.Collections.Concurrent;
-using System.Diagnostics.Metrics;
+using System.Globalization;
+using Prometheus;
 
 namespace HallMonitor.Grains;
 
 /// <summary>
-/// The hall's Prometheus metrics as <see cref="System.Diagnostics.Metrics"/> instruments. Counters and
-/// histograms are fed by the hall projection with every live journal event; gauges read the picture the
-/// hall grain publishes after each batch. Labels are bounded: hall, matter, outcome, state, kind, level,
-/// score — never a ticket or a clerk.
+/// The hall's Prometheus metrics (prometheus-net) in the host's registry. Counters and histograms are fed by
+/// the hall projection with every live journal event; gauges are read from the picture the hall grain
+/// publishes after each batch, when scraped. Every hall and matter has its series from the start, at zero.
+/// Labels are bounded: hall, matter, outcome, state, kind, level, score — never a ticket or a clerk.
 /// </summary>
 public sealed class HallMetrics
 {
-    public const string MeterName = "HallMonitor";
-
     /// <summary>Waits and services last minutes, not milliseconds: buckets from 30 s to 2 h.</summary>
     private static readonly double[] DurationBuckets = [30, 60, 120, 300, 600, 900, 1200, 1800, 2700, 3600, 5400, 7200];
     private static readonly double[] AppendBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1];
@@ -21,161 +20,168 @@ public sealed class HallMetrics
     private readonly HallCatalog _catalog;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, HallGauges> _gauges = new(StringComparer.Ordinal);
-    private readonly Counter<long> _issued;
-    private readonly Counter<long> _finished;
-    private readonly Counter<long> _alertsRaised;
-    private readonly Counter<long> _ratings;
-    private readonly Histogram<double> _wait;
-    private readonly Histogram<double> _handle;
-    private readonly Histogram<double> _journalAppend;
 
-    public HallMetrics(IMeterFactory meters, HallCatalog catalog, TimeProvider time)
+    // Label names in alphabetical order, the order in which they appear on each sample.
+    private readonly Counter _issued;
+    private readonly Counter _finished;
+    private readonly Counter _alertsRaised;
+    private readonly Counter _ratings;
+    private readonly Histogram _wait;
+    private readonly Histogram _handle;
+    private readonly Histogram _journalAppend;
+    private readonly Gauge _waiting;
+    private readonly Gauge _oldestWait;
+    private readonly Gauge _windows;
+    private readonly Gauge _alertsOpen;
+
+    public HallMetrics(CollectorRegistry registry, HallCatalog catalog, TimeProvider time)
     {
         _catalog = catalog;
         _time = time;
-        var meter = meters.Create(MeterName);
-        _issued = meter.CreateCounter<long>("hallmonitor_tickets_issued", description: "Tickets issued (取号), new legs of transfers included.");
-        _finished = meter.CreateCounter<long>("hallmonitor_tickets_finished", description: "Tickets that reached an end: completed, no_show, cancelled, transferred or expired.");
-        _alertsRaised = meter.CreateCounter<long>("hallmonitor_alerts_raised", description: "Overtime alerts (超时预警) reaching a level: warning when raised, overtime when escalated or raised red.");
-        _ratings = meter.CreateCounter<long>("hallmonitor_ratings", description: "Service ratings (好差评) by score, 5 非常满意 to 1 非常不满意.");
-        _wait = meter.CreateHistogram("hallmonitor_ticket_wait", unit: "s", description: "Waiting time from ticket to first call.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        _handle = meter.CreateHistogram("hallmonitor_ticket_handle", unit: "s", description: "Handling time from start of service to completion or transfer.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = DurationBuckets });
-        _journalAppend = meter.CreateHistogram("hallmonitor_journal_append", unit: "s", description: "Time from sequencing journal events to their durable commit.",
-            advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = AppendBuckets });
+        var metrics = Metrics.WithCustomRegistry(registry);
+        _issued = metrics.CreateCounter("hallmonitor_tickets_issued_total", "Tickets issued (取号), new legs of transfers included.", ["hall", "matter"]);
+        _finished = metrics.CreateCounter("hallmonitor_tickets_finished_total", "Tickets that reached an end: completed, no_show, cancelled, transferred or expired.", ["hall", "matter", "outcome"]);
+        _alertsRaised = metrics.CreateCounter("hallmonitor_alerts_raised_total", "Overtime alerts (超时预警) reaching a level: warning when raised, overtime when escalated or raised red.", ["hall", "kind", "level", "matter"]);
+        _ratings = metrics.CreateCounter("hallmonitor_ratings_total", "Service ratings (好差评) by score, 5 非常满意 to 1 非常不满意.", ["hall", "matter", "score"]);
+        _wait = metrics.CreateHistogram("hallmonitor_ticket_wait_seconds", "Waiting time from ticket to first call.", ["hall", "matter"],
+            new HistogramConfiguration { Buckets = DurationBuckets });
+        _handle = metrics.CreateHistogram("hallmonitor_ticket_handle_seconds", "Handling time from start of service to completion or transfer.", ["hall", "matter"],
+            new HistogramConfiguration { Buckets = DurationBuckets });
+        _journalAppend = metrics.CreateHistogram("hallmonitor_journal_append_seconds", "Time from sequencing journal events to their durable commit.", ["hall"],
+            new HistogramConfiguration { Buckets = AppendBuckets });
 
-        meter.CreateObservableGauge("hallmonitor_queue_waiting", ObserveWaiting, description: "Tickets waiting per matter.");
-        meter.CreateObservableGauge("hallmonitor_queue_oldest_wait", ObserveOldestWait, unit: "s", description: "How long the longest-waiting ticket of the matter has waited; 0 when none waits.");
-        meter.CreateObservableGauge("hallmonitor_queue_wait_target", ObserveWaitTarget, unit: "s", description: "The matter's wait target (configuration), for alerting rules.");
-        meter.CreateObservableGauge("hallmonitor_hall_backlog_threshold", ObserveBacklogThreshold, description: "The hall's backlog threshold (configuration), for alerting rules.");
-        meter.CreateObservableGauge("hallmonitor_windows", ObserveWindows, description: "Windows per state.");
-        meter.CreateObservableGauge("hallmonitor_alerts_open", ObserveOpenAlerts, description: "Open overtime alerts per kind.");
+        _waiting = metrics.CreateGauge("hallmonitor_queue_waiting", "Tickets waiting per matter.", ["hall", "matter"]);
+        _oldestWait = metrics.CreateGauge("hallmonitor_queue_oldest_wait_seconds", "How long the longest-waiting ticket of the matter has waited; 0 when none waits.", ["hall", "matter"]);
+        _windows = metrics.CreateGauge("hallmonitor_windows", "Windows per state.", ["hall", "state"]);
+        _alertsOpen = metrics.CreateGauge("hallmonitor_alerts_open", "Open overtime alerts per kind.", ["hall", "kind"]);
+        var waitTarget = metrics.CreateGauge("hallmonitor_queue_wait_target_seconds", "The matter's wait target (configuration), for alerting rules.", ["hall", "matter"]);
+        var backlogThreshold = metrics.CreateGauge("hallmonitor_hall_backlog_threshold", "The hall's backlog threshold (configuration), for alerting rules.", ["hall"]);
+
+        foreach (var hall in catalog.Halls)
+        {
+            backlogThreshold.WithLabels(hall.Id).Set(hall.Definition.BacklogThreshold);
+            foreach (var matter in hall.Matters)
+            {
+                waitTarget.WithLabels(hall.Id, matter.Code).Set(matter.WaitTargetSeconds);
+            }
+        }
+
+        Seed();
+        registry.AddBeforeCollectCallback(Observe);
     }
 
-    /// <summary>Every series of the counters and histograms, so that they exist at zero from start-up.</summary>
-    public IEnumerable<(Instrument Instrument, KeyValuePair<string, object?>[] Tags)> Series()
+    /// <summary>Counts one live journal event.</summary>
+    public void Count(string hallId, JournalRecord record)
+    {
+        switch (record.Event)
+        {
+            case TicketIssued e:
+                _issued.WithLabels(hallId, e.Matter).Inc();
+                break;
+            case TicketCalled e:
+                _wait.WithLabels(hallId, e.Matter).Observe(e.WaitSeconds);
+                break;
+            case ServiceCompleted e:
+                _handle.WithLabels(hallId, e.Matter).Observe(e.HandleSeconds);
+                _finished.WithLabels(hallId, e.Matter, "completed").Inc();
+                break;
+            case TicketTransferred e:
+                _handle.WithLabels(hallId, e.Matter).Observe(e.HandleSeconds);
+                _finished.WithLabels(hallId, e.Matter, "transferred").Inc();
+                break;
+            case TicketNoShow e:
+                _finished.WithLabels(hallId, e.Matter, "no_show").Inc();
+                break;
+            case TicketCancelled e:
+                _finished.WithLabels(hallId, e.Matter, "cancelled").Inc();
+                break;
+            case TicketExpired e:
+                _finished.WithLabels(hallId, e.Matter, "expired").Inc();
+                break;
+            case TicketRated e:
+                _ratings.WithLabels(hallId, e.Matter, e.Score.ToString(CultureInfo.InvariantCulture)).Inc();
+                break;
+            case AlertRaised { Alert: var alert }:
+                AlertReached(hallId, alert, AlertLevel.Warning);
+                if (alert.Level == AlertLevel.Overtime)
+                {
+                    AlertReached(hallId, alert, AlertLevel.Overtime);
+                }
+
+                break;
+            case AlertEscalated { Alert: var alert }:
+                AlertReached(hallId, alert, AlertLevel.Overtime);
+                break;
+        }
+    }
+
+    /// <summary>How long a journal append took from sequencing to durable commit.</summary>
+    public void RecordJournalAppend(string hallId, TimeSpan elapsed) => _journalAppend.WithLabels(hallId).Observe(elapsed.TotalSeconds);
+
+    /// <summary>The hall's live picture for the gauges, as of its latest applied event.</summary>
+    public void Publish(string hallId, HallGauges gauges) => _gauges[hallId] = gauges;
+
+    private void AlertReached(string hallId, AlertView alert, AlertLevel level) =>
+        _alertsRaised.WithLabels(hallId, Name(alert.Kind), Name(level), alert.Matter).Inc();
+
+    /// <summary>Creates every series of the counters and histograms, so that they exist at zero from start-up.</summary>
+    private void Seed()
     {
         foreach (var hall in _catalog.Halls)
         {
-            yield return (_journalAppend, [new("hall", hall.Id)]);
+            _journalAppend.WithLabels(hall.Id);
             foreach (var matter in hall.Matters)
             {
-                KeyValuePair<string, object?>[] tags = [new("hall", hall.Id), new("matter", matter.Code)];
-                yield return (_issued, tags);
-                yield return (_wait, tags);
-                yield return (_handle, tags);
+                _issued.WithLabels(hall.Id, matter.Code);
+                _wait.WithLabels(hall.Id, matter.Code);
+                _handle.WithLabels(hall.Id, matter.Code);
                 foreach (var outcome in Outcomes)
                 {
-                    yield return (_finished, [.. tags, new("outcome", outcome)]);
+                    _finished.WithLabels(hall.Id, matter.Code, outcome);
                 }
 
                 foreach (var kind in Enum.GetValues<AlertKind>())
                 {
                     foreach (var level in Enum.GetValues<AlertLevel>())
                     {
-                        yield return (_alertsRaised, [.. tags, new("kind", Name(kind)), new("level", Name(level))]);
+                        _alertsRaised.WithLabels(hall.Id, Name(kind), Name(level), matter.Code);
                     }
                 }
 
                 for (var score = 1; score <= 5; score++)
                 {
-                    yield return (_ratings, [.. tags, new("score", score.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+                    _ratings.WithLabels(hall.Id, matter.Code, score.ToString(CultureInfo.InvariantCulture));
                 }
             }
         }
     }
 
-    /// <summary>Counts one live journal event.</summary>
-    public void Count(string hallId, JournalRecord record)
-    {
-        var hall = new KeyValuePair<string, object?>("hall", hallId);
-        switch (record.Event)
-        {
-            case TicketIssued e:
-                _issued.Add(1, hall, new("matter", e.Matter));
-                break;
-            case TicketCalled e:
-                _wait.Record(e.WaitSeconds, hall, new("matter", e.Matter));
-                break;
-            case ServiceCompleted e:
-                _handle.Record(e.HandleSeconds, hall, new("matter", e.Matter));
-                Finished(hall, e.Matter, "completed");
-                break;
-            case TicketTransferred e:
-                _handle.Record(e.HandleSeconds, hall, new("matter", e.Matter));
-                Finished(hall, e.Matter, "transferred");
-                break;
-            case TicketNoShow e:
-                Finished(hall, e.Matter, "no_show");
-                break;
-            case TicketCancelled e:
-                Finished(hall, e.Matter, "cancelled");
-                break;
-            case TicketExpired e:
-                Finished(hall, e.Matter, "expired");
-                break;
-            case TicketRated e:
-                _ratings.Add(1, hall, new("matter", e.Matter), new("score", e.Score.ToString(System.Globalization.CultureInfo.InvariantCulture)));
-                break;
-            case AlertRaised { Alert: var alert }:
-                _alertsRaised.Add(1, hall, new("matter", alert.Matter), new("kind", Name(alert.Kind)), new("level", Name(AlertLevel.Warning)));
-                if (alert.Level == AlertLevel.Overtime)
-                {
-                    _alertsRaised.Add(1, hall, new("matter", alert.Matter), new("kind", Name(alert.Kind)), new("level", Name(AlertLevel.Overtime)));
-                }
-
-                break;
-            case AlertEscalated { Alert: var alert }:
-                _alertsRaised.Add(1, hall, new("matter", alert.Matter), new("kind", Name(alert.Kind)), new("level", Name(AlertLevel.Overtime)));
-                break;
-        }
-    }
-
-    /// <summary>How long a journal append took from sequencing to durable commit.</summary>
-    public void RecordJournalAppend(string hallId, TimeSpan elapsed) =>
-        _journalAppend.Record(elapsed.TotalSeconds, new KeyValuePair<string, object?>("hall", hallId));
-
-    /// <summary>The hall's live picture for the gauges, as of its latest applied event.</summary>
-    public void Publish(string hallId, HallGauges gauges) => _gauges[hallId] = gauges;
-
-    private void Finished(KeyValuePair<string, object?> hall, string matter, string outcome) =>
-        _finished.Add(1, hall, new("matter", matter), new("outcome", outcome));
-
-    private IEnumerable<Measurement<int>> ObserveWaiting() =>
-        PerMatter((gauges, matter) => gauges?.Queues.GetValueOrDefault(matter.Code)?.Waiting ?? 0);
-
-    private IEnumerable<Measurement<double>> ObserveOldestWait()
+    /// <summary>Sets the gauges from the halls' latest pictures, before each scrape.</summary>
+    private void Observe()
     {
         var now = _time.GetUtcNow();
-        return PerMatter((gauges, matter) => gauges?.Queues.GetValueOrDefault(matter.Code)?.OldestIssuedAt is { } oldest
-            ? Math.Max(0, (now - oldest).TotalSeconds)
-            : 0d);
+        foreach (var hall in _catalog.Halls)
+        {
+            var gauges = _gauges.GetValueOrDefault(hall.Id);
+            foreach (var matter in hall.Matters)
+            {
+                var queue = gauges?.Queues.GetValueOrDefault(matter.Code);
+                _waiting.WithLabels(hall.Id, matter.Code).Set(queue?.Waiting ?? 0);
+                _oldestWait.WithLabels(hall.Id, matter.Code).Set(queue?.OldestIssuedAt is { } oldest ? Math.Max(0, (now - oldest).TotalSeconds) : 0);
+            }
+
+            foreach (var state in Enum.GetValues<WindowState>())
+            {
+                _windows.WithLabels(hall.Id, Name(state)).Set(
+                    gauges is not null ? gauges.Windows.GetValueOrDefault(state) : state == WindowState.Closed ? hall.Windows.Count : 0);
+            }
+
+            foreach (var kind in Enum.GetValues<AlertKind>())
+            {
+                _alertsOpen.WithLabels(hall.Id, Name(kind)).Set(gauges?.OpenAlerts.GetValueOrDefault(kind) ?? 0);
+            }
+        }
     }
-
-    private IEnumerable<Measurement<int>> ObserveWaitTarget() => PerMatter((_, matter) => matter.WaitTargetSeconds);
-
-    private IEnumerable<Measurement<int>> ObserveBacklogThreshold() =>
-        _catalog.Halls.Select(h => new Measurement<int>(h.Definition.BacklogThreshold, new KeyValuePair<string, object?>("hall", h.Id)));
-
-    private IEnumerable<Measurement<int>> ObserveWindows() =>
-        _catalog.Halls.SelectMany(h => Enum.GetValues<WindowState>().Select(state => new Measurement<int>(
-            _gauges.TryGetValue(h.Id, out var gauges) ? gauges.Windows.GetValueOrDefault(state) : state == WindowState.Closed ? h.Windows.Count : 0,
-            new KeyValuePair<string, object?>("hall", h.Id),
-            new KeyValuePair<string, object?>("state", Name(state)))));
-
-    private IEnumerable<Measurement<int>> ObserveOpenAlerts() =>
-        _catalog.Halls.SelectMany(h => Enum.GetValues<AlertKind>().Select(kind => new Measurement<int>(
-            _gauges.TryGetValue(h.Id, out var gauges) ? gauges.OpenAlerts.GetValueOrDefault(kind) : 0,
-            new KeyValuePair<string, object?>("hall", h.Id),
-            new KeyValuePair<string, object?>("kind", Name(kind)))));
-
-    private IEnumerable<Measurement<T>> PerMatter<T>(Func<HallGauges?, MatterDefinition, T> value)
-        where T : struct =>
-        _catalog.Halls.SelectMany(h => h.Matters.Select(m => new Measurement<T>(
-            value(_gauges.GetValueOrDefault(h.Id), m),
-            new KeyValuePair<string, object?>("hall", h.Id),
-            new KeyValuePair<string, object?>("matter", m.Code))));
 
     private static string Name<TEnum>(TEnum value)
         where TEnum : struct, Enum
