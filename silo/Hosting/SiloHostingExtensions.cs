@@ -19,7 +19,9 @@ public static class SiloHostingExtensions
     /// </summary>
     public static IHostApplicationBuilder AddHallMonitorSilo(this IHostApplicationBuilder builder)
     {
-        var options = builder.Configuration.GetSection(HallMonitorOptions.Section).Get<HallMonitorOptions>() ?? new HallMonitorOptions();
+        var section = builder.Configuration.GetSection(HallMonitorOptions.Section);
+        var options = section.Get<HallMonitorOptions>() ?? new HallMonitorOptions();
+        var clocks = section.Get<ClockOptions>() ?? new ClockOptions();
         Require(options.Silo, "embedded", "HallMonitor:Silo");
         Require(options.Clustering, "localhost", "HallMonitor:Clustering");
         var services = builder.Services;
@@ -36,6 +38,9 @@ public static class SiloHostingExtensions
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
             silo.UseInMemoryReminderService();
+
+            // Orleans refuses reminders more frequent than a minute unless told otherwise (tests wake every second).
+            silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, clocks.WakePeriod.Ticks)));
             silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = options.CollectionAge);
             silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
         });

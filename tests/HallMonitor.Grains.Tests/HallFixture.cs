@@ -112,7 +112,11 @@ public sealed class HallFixture : IAsyncDisposable
     /// Starts a silo. <paramref name="journalStore"/> may put a store of the test's own in front of the memory
     /// journal; a restarted or crashed-and-restarted silo uses the memory journal directly.
     /// </summary>
-    public static Task<HallFixture> StartAsync(HallsFile? halls = null, DateTimeOffset? now = null, Func<MemoryJournalStore, IJournalStore>? journalStore = null)
+    /// <remarks>
+    /// <paramref name="wakePeriod"/> sets the hall's wake reminder, which ticks on the system clock (Orleans'
+    /// reminder service is a background area); the product's minute is longer than any test.
+    /// </remarks>
+    public static Task<HallFixture> StartAsync(HallsFile? halls = null, DateTimeOffset? now = null, Func<MemoryJournalStore, IJournalStore>? journalStore = null, TimeSpan? wakePeriod = null)
     {
         var journal = new MemoryJournalStore();
         return StartAsync(
@@ -121,7 +125,8 @@ public sealed class HallFixture : IAsyncDisposable
             journal,
             new JsonMemoryGrainStorage(),
             new MemoryReportStore(),
-            journalStore?.Invoke(journal) ?? journal);
+            journalStore?.Invoke(journal) ?? journal,
+            wakePeriod);
     }
 
     private static async Task<HallFixture> StartAsync(
@@ -130,7 +135,8 @@ public sealed class HallFixture : IAsyncDisposable
         MemoryJournalStore journal,
         JsonMemoryGrainStorage storage,
         MemoryReportStore reports,
-        IJournalStore? journalStore = null)
+        IJournalStore? journalStore = null,
+        TimeSpan? wakePeriod = null)
     {
         var hallsFile = Path.Combine(Path.GetTempPath(), $"halls-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(hallsFile, JsonSerializer.Serialize(halls, HallMonitor.Grains.HallMonitorJson.Options));
@@ -139,6 +145,11 @@ public sealed class HallFixture : IAsyncDisposable
         var settings = FreePort.SiloPorts();
         settings["HallMonitor:HallsFile"] = hallsFile;
         settings["HallMonitor:Storage"] = "memory";
+        if (wakePeriod is { } period)
+        {
+            settings["HallMonitor:WakePeriod"] = period.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.AddHallMonitorSilo();

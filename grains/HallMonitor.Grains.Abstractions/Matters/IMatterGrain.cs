@@ -28,7 +28,7 @@ public interface IMatterGrain : IGrainWithStringKey
     /// <summary>Acknowledges one of this matter's open alerts (a ticket's wait, or the backlog).</summary>
     Task<AlertView> AcknowledgeAlertAsync(string alertId, string by);
 
-    /// <summary>Activates the matter so that its alert clocks run.</summary>
+    /// <summary>Brings the queue back if it was collected and journals the alerts that came due; the hall's wake reminder calls it.</summary>
     Task WakeAsync();
 }
 

@@ -39,6 +39,6 @@ public interface IWindowGrain : IGrainWithStringKey
     /// <summary>Acknowledges the window's open handle alert.</summary>
     Task<AlertView> AcknowledgeAlertAsync(string alertId, string by);
 
-    /// <summary>Activates the window so that its alert clock runs.</summary>
+    /// <summary>Brings the window back if it was collected and journals the alert that came due; the hall's wake reminder calls it.</summary>
     Task WakeAsync();
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace HallMonitor.Grains;
 
@@ -11,15 +12,26 @@ namespace HallMonitor.Grains;
 /// Reentrant: a request that waits for the journal to make its event durable lets the others run, so that
 /// many issues share one commit. Every request does its state changes before its first await, and numbers
 /// are reserved synchronously, so interleaving never hands out a number twice.
+/// <para>
+/// Orleans collects an idle activation together with its timers, so a timer alone would let an alert or the
+/// midnight roll-over pass unnoticed in a quiet hall. The hall's durable reminder ticks every
+/// <see cref="ClockOptions.WakePeriod"/>: it brings the hall back if it was collected, rolls the day over if
+/// that is due, and wakes every queue with waiting tickets and every window serving someone, which keeps
+/// them active and settles whatever came due while they were away. Timers give the exact moments.
+/// </para>
 /// </remarks>
 [Reentrant]
-public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGrain
+public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGrain, IRemindable
 {
+    /// <summary>The name of the hall's reminder.</summary>
+    public const string WakeReminder = "wake";
+
     private readonly HallCatalog _catalog;
     private readonly HallJournals _journals;
     private readonly HallMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<HallGrain> _logger;
+    private readonly ClockOptions _clocks;
     private static readonly TimeSpan ClaimLifetime = TimeSpan.FromSeconds(30);
     private readonly Dictionary<string, int> _reserved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Claim> _claims = new(StringComparer.Ordinal);
@@ -30,6 +42,8 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     private HallJournal _journal = null!;
     private DispatchIndex _dispatch = null!;
     private IGrainTimer? _rollOver;
+    private DateOnly _rolledOverTo;
+    private Task? _rollingOver;
 
     public HallGrain(
         HallCatalog catalog,
@@ -37,9 +51,11 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         HallMetrics metrics,
         TimeProvider time,
         ILogger<HallGrain> logger,
+        IOptions<ClockOptions> clocks,
         [PersistentState("hall")] IPersistentState<HallProjection> projection)
         : base(projection, logger)
     {
+        _clocks = clocks.Value;
         _catalog = catalog;
         _journals = journals;
         _metrics = metrics;
@@ -61,9 +77,36 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         }
 
         PublishGauges();
+        await this.RegisterOrUpdateReminder(WakeReminder, _clocks.WakePeriod, _clocks.WakePeriod, cancellationToken);
 
         // Roll over now if the silo slept through midnight; it calls other grains, so not inside activation.
         _rollOver = ArmClock(null, RollOverAsync, TimeSpan.Zero);
+    }
+
+    /// <summary>The wake reminder: roll over if the day changed unseen, and keep the queues' and windows' clocks alive.</summary>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != WakeReminder)
+        {
+            return;
+        }
+
+        if (_rolledOverTo != _hall.ServiceDay(_time.GetUtcNow()))
+        {
+            await RollOverAsync();
+            return;
+        }
+
+        try
+        {
+            await CatchUpAsync(_journal.DurableSeq);
+            await WakeClocksAsync();
+        }
+        catch (Exception exception)
+        {
+            // The next tick tries again; a failing wake must not fail the reminder.
+            LogWakeFailed(_logger, exception, _hall.Id);
+        }
     }
 
     public async Task<HallSnapshot> GetSnapshotAsync()
@@ -394,7 +437,19 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     }
 
     /// <summary>Expires what is left of earlier service days and arms the timer for the next local midnight.</summary>
-    private async Task RollOverAsync()
+    /// <remarks>The timer and the wake reminder may both want it; the hall is reentrant, so one runs and the other joins it.</remarks>
+    private Task RollOverAsync()
+    {
+        if (_rollingOver is { IsCompleted: false } running)
+        {
+            return running;
+        }
+
+        _rollingOver = RollOverOnceAsync();
+        return _rollingOver;
+    }
+
+    private async Task RollOverOnceAsync()
     {
         if (_issuesInFlight > 0)
         {
@@ -426,6 +481,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             }
 
             await WakeClocksAsync();
+            _rolledOverTo = today;
         }
         catch (Exception exception)
         {
@@ -468,6 +524,9 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hall {HallId} rolled over to {Today}: expired the leftovers of {Matters} queues and {Windows} windows")]
     private static partial void LogRolledOver(ILogger logger, string hallId, DateOnly today, int matters, int windows);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Waking the clocks of hall {HallId} failed; the next reminder tick tries again")]
+    private static partial void LogWakeFailed(ILogger logger, Exception exception, string hallId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Roll-over of hall {HallId} failed; retrying in a minute")]
     private static partial void LogRollOverFailed(ILogger logger, Exception exception, string hallId);

@@ -85,7 +85,8 @@ public abstract partial class JournaledGrain<TState> : Grain
 
     /// <summary>
     /// Points a one-shot clock at <paramref name="dueTime"/> from now (at once if that has passed), registering
-    /// it on first use. Until it fires, it keeps the grain active: its alerts must come on time.
+    /// it on first use. Its tick counts as activity, but a pending timer does not keep an idle activation from
+    /// being collected: the hall's wake reminder does that for every grain with a clock to watch.
     /// </summary>
     protected IGrainTimer ArmClock(IGrainTimer? clock, Func<Task> callback, TimeSpan dueTime)
     {

@@ -181,7 +181,7 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         return ((IAlertEvent)records[0].Event).Alert;
     }
 
-    public Task WakeAsync() => Task.CompletedTask;
+    public Task WakeAsync() => SettleAsync();
 
     protected override void Apply(JournalRecord record)
     {

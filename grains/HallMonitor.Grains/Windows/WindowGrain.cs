@@ -229,7 +229,7 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
         return ((IAlertEvent)records[0].Event).Alert;
     }
 
-    public Task WakeAsync() => Task.CompletedTask;
+    public Task WakeAsync() => SettleAsync();
 
     protected override void Apply(JournalRecord record)
     {
