@@ -1,4 +1,7 @@
 using HallMonitor.Grains;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace HallMonitor.Silo;
@@ -38,5 +41,17 @@ public sealed class GrainsHealthCheck(IGrainFactory grains, HallCatalog catalog)
         {
             return HealthCheckResult.Unhealthy("The hall grains do not answer.", exception);
         }
+    }
+}
+
+/// <summary>The health endpoints every HallMonitor process serves.</summary>
+public static class HealthEndpoints
+{
+    /// <summary><c>/healthz</c>: the process is up. <c>/readyz</c>: the journal store and every hall grain answer.</summary>
+    public static IEndpointRouteBuilder MapHealthEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        return app;
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json.Serialization;
 using HallMonitor.Grains;
 using HallMonitor.Silo;
-using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
 namespace HallMonitor.Web;
@@ -53,13 +52,6 @@ public static partial class ApiExtensions
     }
 
     /// <summary><c>/healthz</c>: the process is up. <c>/readyz</c>: storage and grains answer.</summary>
-    public static WebApplication MapHealthEndpoints(this WebApplication app)
-    {
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
-        return app;
-    }
-
     /// <summary>Says where the data lives and that the server runs open, once it listens.</summary>
     public static WebApplication LogStartup(this WebApplication app)
     {
