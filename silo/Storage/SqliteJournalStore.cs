@@ -84,6 +84,18 @@ public sealed class SqliteJournalStore(SqliteStore store) : IJournalStore
                 return;
             }
 
+            // Sees the rows of earlier appends in this transaction: a group commit checks each link in turn.
+            var last = commands.Get("SELECT seq, hash FROM journal WHERE hall = $hall ORDER BY seq DESC LIMIT 1", transaction, ("$hall", records[0].HallId));
+            using (var reader = last.ExecuteReader())
+            {
+                var tail = reader.Read() ? new JournalTail(reader.GetInt64(0), reader.GetString(1)) : new JournalTail(0, JournalHash.Genesis);
+                if (JournalForkException.Check(tail, records[0]) is { } fork)
+                {
+                    Refuse(fork);
+                    return;
+                }
+            }
+
             foreach (var record in records)
             {
                 var keys = JournalKeys.Of(record.Event);

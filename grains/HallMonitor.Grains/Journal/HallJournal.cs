@@ -94,6 +94,17 @@ public sealed class HallJournal
             {
                 await write;
             }
+            catch (JournalForkException fork)
+            {
+                // Another writer continued this hall's journal: nothing of ours was stored, and what we sequenced
+                // after it will be refused too. Reload the tail before sequencing anything else.
+                lock (_lock)
+                {
+                    _epoch = -1;
+                }
+
+                throw new JournalUnavailableException($"The journal of hall '{HallId}' was written by another writer meanwhile; nothing was changed.", fork);
+            }
             catch (Exception exception) when (exception is not JournalUnavailableException)
             {
                 throw new JournalUnavailableException($"The journal of hall '{HallId}' could not be written; nothing was changed.", exception);

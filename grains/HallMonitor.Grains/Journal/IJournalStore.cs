@@ -17,7 +17,9 @@ public interface IJournalStore
 
     /// <summary>
     /// Stores <paramref name="records"/> durably and atomically. <paramref name="committed"/> runs once they
-    /// are durable, in commit order, before the returned task completes.
+    /// are durable, in commit order, before the returned task completes. Refuses, with
+    /// <see cref="JournalForkException"/>, records that do not continue the stored chain (the next sequence
+    /// number and the last stored hash): a second writer of the same hall cannot fork its journal.
     /// </summary>
     Task AppendAsync(IReadOnlyList<JournalRecord> records, long epoch, Action committed);
 
@@ -61,4 +63,17 @@ public readonly record struct JournalKeys(string? TicketId, string? WindowId, st
     public static JournalKeys Of(HallEvent hallEvent) => hallEvent is IAlertEvent { Alert: var alert }
         ? new(alert.TicketId, alert.Window, alert.Matter)
         : new((hallEvent as ITicketEvent)?.TicketId, (hallEvent as IWindowEvent)?.Window, (hallEvent as ITicketEvent)?.Matter);
+}
+
+/// <summary>
+/// An append that does not continue the stored chain: another writer of the hall got there first. Nothing of
+/// it was stored; the journal reloads its tail before it sequences again.
+/// </summary>
+public sealed class JournalForkException(string message) : Exception(message)
+{
+    /// <summary>The refusal when <paramref name="first"/> does not follow <paramref name="tail"/>, or null when it does.</summary>
+    public static JournalForkException? Check(JournalTail tail, JournalRecord first) =>
+        first.Seq == tail.Seq + 1 && first.PrevHash == tail.Hash
+            ? null
+            : new($"Hall '{first.HallId}': event {first.Seq} (after {first.PrevHash[..12]}…) does not continue the stored journal, which ends at event {tail.Seq} ({tail.Hash[..12]}…).");
 }

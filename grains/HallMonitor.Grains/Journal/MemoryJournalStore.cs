@@ -62,11 +62,10 @@ public sealed class MemoryJournalStore : IJournalStore
                 _journals[hallId] = journal = [];
             }
 
-            var expected = (journal.Count == 0 ? 0 : journal[^1].Seq) + 1;
-            if (records[0].Seq != expected)
+            var tail = journal.Count == 0 ? new JournalTail(0, JournalHash.Genesis) : new JournalTail(journal[^1].Seq, journal[^1].Hash);
+            if (JournalForkException.Check(tail, records[0]) is { } fork)
             {
-                _epoch++;
-                return Task.FromException(new InvalidOperationException($"Hall '{hallId}' expected event {expected}, got {records[0].Seq}."));
+                return Task.FromException(fork);
             }
 
             journal.AddRange(records.Select(Stored));
