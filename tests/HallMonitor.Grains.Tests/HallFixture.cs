@@ -33,9 +33,10 @@ public sealed class HallFixture : IAsyncDisposable
     private readonly List<JournalRecord> _committedSoFar = [];
     private bool _stopped;
 
-    private HallFixture(IHost host, string hallsFile, ManualTimeProvider clock, MemoryJournalStore journal, JsonMemoryGrainStorage storage, MemoryReportStore reports)
+    private HallFixture(IHost host, string hallsFile, ManualTimeProvider clock, MemoryJournalStore journal, JsonMemoryGrainStorage storage, MemoryReportStore reports, LogRecorder logs)
     {
         _host = host;
+        Logs = logs;
         _hallsFile = hallsFile;
         Clock = clock;
         Journal = journal;
@@ -53,6 +54,9 @@ public sealed class HallFixture : IAsyncDisposable
     public JsonMemoryGrainStorage Storage { get; }
 
     public MemoryReportStore Reports { get; }
+
+    /// <summary>The warnings this silo logged.</summary>
+    public LogRecorder Logs { get; }
 
     public IGrainFactory Grains => _host.Services.GetRequiredService<IGrainFactory>();
 
@@ -116,7 +120,12 @@ public sealed class HallFixture : IAsyncDisposable
     /// <paramref name="wakePeriod"/> sets the hall's wake reminder, which ticks on the system clock (Orleans'
     /// reminder service is a background area); the product's minute is longer than any test.
     /// </remarks>
-    public static Task<HallFixture> StartAsync(HallsFile? halls = null, DateTimeOffset? now = null, Func<MemoryJournalStore, IJournalStore>? journalStore = null, TimeSpan? wakePeriod = null)
+    public static Task<HallFixture> StartAsync(
+        HallsFile? halls = null,
+        DateTimeOffset? now = null,
+        Func<MemoryJournalStore, IJournalStore>? journalStore = null,
+        TimeSpan? wakePeriod = null,
+        TimeSpan? responseTimeout = null)
     {
         var journal = new MemoryJournalStore();
         return StartAsync(
@@ -126,7 +135,8 @@ public sealed class HallFixture : IAsyncDisposable
             new JsonMemoryGrainStorage(),
             new MemoryReportStore(),
             journalStore?.Invoke(journal) ?? journal,
-            wakePeriod);
+            wakePeriod,
+            responseTimeout);
     }
 
     private static async Task<HallFixture> StartAsync(
@@ -136,7 +146,8 @@ public sealed class HallFixture : IAsyncDisposable
         JsonMemoryGrainStorage storage,
         MemoryReportStore reports,
         IJournalStore? journalStore = null,
-        TimeSpan? wakePeriod = null)
+        TimeSpan? wakePeriod = null,
+        TimeSpan? responseTimeout = null)
     {
         var hallsFile = Path.Combine(Path.GetTempPath(), $"halls-{Guid.NewGuid():N}.json");
         await File.WriteAllTextAsync(hallsFile, JsonSerializer.Serialize(halls, HallMonitor.Grains.HallMonitorJson.Options));
@@ -150,8 +161,15 @@ public sealed class HallFixture : IAsyncDisposable
             settings["HallMonitor:WakePeriod"] = period.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
 
+        if (responseTimeout is { } timeout)
+        {
+            settings["HallMonitor:ResponseTimeout"] = timeout.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
         builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
+        var logs = new LogRecorder();
+        builder.Logging.AddProvider(logs);
         builder.AddHallMonitorSilo();
         builder.Services.UseManualClock(clock);
         builder.Services.AddSingleton<IJournalStore>(journalStore ?? journal);
@@ -160,7 +178,7 @@ public sealed class HallFixture : IAsyncDisposable
 
         var host = builder.Build();
         await host.StartAsync();
-        var fixture = new HallFixture(host, hallsFile, clock, journal, storage, reports);
+        var fixture = new HallFixture(host, hallsFile, clock, journal, storage, reports, logs);
         await fixture.Hall.EnsureActiveAsync();
 
         // The hall's first roll-over tick is due at once; a manual clock fires it only when moved. Firing it now,

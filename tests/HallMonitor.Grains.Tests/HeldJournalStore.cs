@@ -32,6 +32,15 @@ internal sealed class HeldJournalStore(MemoryJournalStore store) : IJournalStore
         _failure = store.AppendAsync(held.Records, held.Epoch, held.Committed).Exception!.InnerException!;
     }
 
+    /// <summary>Lets the held append through to the store, late: it commits now and its grain hears of it now.</summary>
+    public void CommitHeldAppend()
+    {
+        var held = _held ?? throw new InvalidOperationException("No append is held.");
+        var committed = store.AppendAsync(held.Records, held.Epoch, held.Committed);
+        Assert.True(committed.IsCompletedSuccessfully, "The held append did not commit.");
+        held.Done.SetResult();
+    }
+
     /// <summary>Tells the grain that made the held append that it failed.</summary>
     public void ReportHeldFailure()
     {

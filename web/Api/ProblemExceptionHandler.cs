@@ -19,7 +19,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         var (status, detail) = exception switch
         {
             NotFoundException e => (StatusCodes.Status404NotFound, e.Message),
-            ConflictException e => (StatusCodes.Status409Conflict, e.Message),
+            ConflictException or StaleStreamException => (StatusCodes.Status409Conflict, exception.Message),
             InvalidRequestException e => (StatusCodes.Status400BadRequest, e.Message),
             JournalUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
             BadHttpRequestException { InnerException: JsonException json } =>

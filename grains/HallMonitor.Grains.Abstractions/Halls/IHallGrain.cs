@@ -10,8 +10,11 @@ public interface IHallGrain : IGrainWithStringKey
     /// <summary>The hall at the latest durable journal event.</summary>
     Task<HallSnapshot> GetSnapshotAsync();
 
-    /// <summary>Numbers and journals a new ticket (and the transfer it comes from, atomically).</summary>
-    Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer);
+    /// <summary>
+    /// Numbers and journals a new ticket (and the transfer it comes from, atomically), on condition that the
+    /// matter's queue is still at <paramref name="queue"/> (and the sending window at its position).
+    /// </summary>
+    Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer, StreamPosition queue);
 
     /// <summary>
     /// Claims the best waiting ticket for a window: priority first, then the longest wait. While a claim on

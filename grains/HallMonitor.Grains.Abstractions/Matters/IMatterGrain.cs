@@ -13,8 +13,11 @@ public interface IMatterGrain : IGrainWithStringKey
     /// <summary>Queues the new leg of a ticket transferred from another matter, journaled with the transfer.</summary>
     Task<TransferOutcome> IssueTransferAsync(TransferSource source);
 
-    /// <summary>Gives the ticket to a window if it is still waiting here; null if another window got it first.</summary>
-    Task<JournalRecord?> TryTakeAsync(string ticketId, string windowId, string clerk);
+    /// <summary>
+    /// Gives the ticket to a window if it is still waiting here; null if another window got it first. Refused with
+    /// <see cref="StaleStreamException"/> when the window's stream moved past <paramref name="windowSeq"/>.
+    /// </summary>
+    Task<JournalRecord?> TryTakeAsync(string ticketId, string windowId, string clerk, long windowSeq);
 
     /// <summary>Withdraws a waiting ticket.</summary>
     Task<JournalRecord> CancelAsync(string ticketId, string actor);
@@ -32,9 +35,9 @@ public interface IMatterGrain : IGrainWithStringKey
     Task WakeAsync();
 }
 
-/// <summary>The ticket a window is sending on, and who sends it.</summary>
+/// <summary>The ticket a window is sending on, who sends it, and the window's journal position it was decided on.</summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.TransferSource")]
-public sealed record TransferSource(string TicketId, string Number, string Matter, bool Priority, string WindowId, string Clerk, DateTimeOffset StartedAt);
+public sealed record TransferSource(string TicketId, string Number, string Matter, bool Priority, string WindowId, string Clerk, DateTimeOffset StartedAt, long WindowSeq);
 
 /// <summary>The journaled transfer and the new waiting leg.</summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.TransferOutcome")]

@@ -198,8 +198,12 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             : await GrainFactory.GetMatter(_hall.Id, alert.Matter).AcknowledgeAlertAsync(alertId, by);
     }
 
-    public async Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer)
+    public async Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer, StreamPosition queue)
     {
+        IReadOnlyList<StreamPosition> expected = transfer is null ? [queue] : [queue, new StreamPosition(JournalStream.Window(transfer.WindowId), transfer.WindowSeq)];
+
+        // Before a number is reserved: a refusal after it would leave a gap in the numbering.
+        _journal.EnsureCurrent(expected);
         var definition = _hall.GetMatter(matter);
         var epoch = _journals.Store.Epoch;
         if (epoch != _numberingEpoch)
@@ -231,9 +235,9 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         try
         {
             // Pinned to the epoch the numbering rests on, so that no number is sequenced after a lost one.
-            records = await _journal.AppendAsync(events, at, actor, _numberingEpoch);
+            records = await _journal.AppendAsync(events, at, actor, _numberingEpoch, expected);
         }
-        catch (JournalUnavailableException)
+        catch (Exception exception) when (exception is JournalUnavailableException or StaleStreamException)
         {
             // Reserved numbers may now have gaps; a new activation numbers on from the durable journal.
             DeactivateOnIdle();

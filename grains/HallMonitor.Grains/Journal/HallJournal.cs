@@ -25,6 +25,9 @@ public sealed class HallJournal
     private long _epoch = -1;
     private long _durableSeq;
     private string? _durableHash;
+    private readonly Dictionary<JournalStream, long> _streams = [];
+    private long _streamsKnownFrom;
+    private Task _lastWrite = Task.CompletedTask;
 
     public HallJournal(string hallId, IJournalStore store, HallMetrics? metrics = null, TimeProvider? time = null)
     {
@@ -52,9 +55,16 @@ public sealed class HallJournal
     /// Appends <paramref name="events"/> atomically, all at <paramref name="at"/> by <paramref name="actor"/>,
     /// and returns their records once durable. Throws <see cref="JournalUnavailableException"/> when the write
     /// failed; then none of them is stored. With <paramref name="epoch"/>, the events are refused rather than
-    /// sequenced after a write that failed since the store was at that epoch.
+    /// sequenced after a write that failed since the store was at that epoch. With <paramref name="expected"/>,
+    /// they are refused with <see cref="StaleStreamException"/> when one of those streams has an event after the
+    /// position the caller decided on (a request that had timed out was sequenced after all).
     /// </summary>
-    public async Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, DateTimeOffset at, string actor, long? epoch = null)
+    public async Task<IReadOnlyList<JournalRecord>> AppendAsync(
+        IReadOnlyList<HallEvent> events,
+        DateTimeOffset at,
+        string actor,
+        long? epoch = null,
+        IReadOnlyList<StreamPosition>? expected = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(events.Count);
 
@@ -67,7 +77,7 @@ public sealed class HallJournal
             var started = _time.GetTimestamp();
             lock (_lock)
             {
-                if (epoch is { } expected && expected != _store.Epoch)
+                if (epoch is { } pinned && pinned != _store.Epoch)
                 {
                     throw new JournalUnavailableException($"A write to the journal of hall '{HallId}' failed meanwhile; nothing was changed.");
                 }
@@ -79,8 +89,10 @@ public sealed class HallJournal
                 }
                 else
                 {
+                    EnsureCurrent(expected);
                     records = Sequence(encoded, at, actor);
                     write = _store.AppendAsync(records, _epoch, () => Publish(records));
+                    _lastWrite = write;
                 }
             }
 
@@ -113,6 +125,42 @@ public sealed class HallJournal
             _metrics?.RecordJournalAppend(HallId, _time.GetElapsedTime(started));
             return records;
         }
+    }
+
+    /// <summary>
+    /// Throws <see cref="StaleStreamException"/> if one of the streams has an event after its expected position.
+    /// Judges nothing while a failed write waits for the tail to be reloaded: the append reloads and judges then.
+    /// </summary>
+    public void EnsureCurrent(IReadOnlyList<StreamPosition>? expected)
+    {
+        lock (_lock)
+        {
+            if (_epoch != _store.Epoch)
+            {
+                return;
+            }
+
+            foreach (var position in expected ?? [])
+            {
+                var last = _streams.GetValueOrDefault(position.Stream, _streamsKnownFrom);
+                if (last > position.AfterSeq)
+                {
+                    throw new StaleStreamException(position.Stream, last);
+                }
+            }
+        }
+    }
+
+    /// <summary>Completes once every append sequenced so far has been committed or has failed.</summary>
+    public Task WhenSettledAsync()
+    {
+        Task last;
+        lock (_lock)
+        {
+            last = _lastWrite;
+        }
+
+        return last.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     public Task<IReadOnlyList<JournalRecord>> ReadAsync(JournalQuery query, CancellationToken cancellationToken = default) =>
@@ -202,6 +250,11 @@ public sealed class HallJournal
                 _seq = tail.Seq;
                 _hash = tail.Hash;
                 _epoch = epoch;
+
+                // What this journal sequenced before is no longer a guide (a failed write's numbers are used again);
+                // a stream it has not sequenced since may have events up to the tail.
+                _streams.Clear();
+                _streamsKnownFrom = tail.Seq;
                 lock (_subscribers)
                 {
                     if (tail.Seq >= _durableSeq)
@@ -229,6 +282,16 @@ public sealed class HallJournal
             records[i] = new JournalRecord(HallId, seq, at, type, actor, data, hash, _hash) { Event = hallEvent };
             _seq = seq;
             _hash = hash;
+            var (queue, window) = JournalStream.Of(hallEvent);
+            if (queue is not null)
+            {
+                _streams[queue] = seq;
+            }
+
+            if (window is not null)
+            {
+                _streams[window] = seq;
+            }
         }
 
         return records;

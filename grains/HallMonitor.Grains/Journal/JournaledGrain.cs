@@ -20,9 +20,14 @@ public abstract partial class JournaledGrain<TState> : Grain
     where TState : JournaledState, new()
 {
     private static readonly TimeSpan CheckpointPeriod = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan CatchUpDelay = TimeSpan.FromSeconds(1);
     private readonly IPersistentState<TState> _checkpoint;
     private readonly ILogger _logger;
     private long _checkpointedSeq;
+    private HallJournal _journal = null!;
+    private Func<long, JournalQuery> _eventsAfter = null!;
+    private bool _behind;
+    private IGrainTimer? _catchUp;
 
     protected JournaledGrain(IPersistentState<TState> checkpoint, ILogger logger)
     {
@@ -35,14 +40,22 @@ public abstract partial class JournaledGrain<TState> : Grain
     /// <summary>True while the grain replays the journal at activation: nothing applied then is news.</summary>
     protected bool Restoring { get; private set; }
 
+    /// <summary>
+    /// The events this grain's state is made of, if it appends on its own: its appends are refused when the
+    /// stream moved past <see cref="JournaledState.AppliedSeq"/>, and it catches up from the journal instead.
+    /// </summary>
+    protected virtual JournalStream? Stream => null;
+
     /// <summary>Loads the events written after the checkpoint and keeps checkpointing while active.</summary>
     protected async Task RestoreAsync(HallJournal journal, Func<long, JournalQuery> eventsAfter, CancellationToken cancellationToken)
     {
+        _journal = journal;
+        _eventsAfter = eventsAfter;
         _checkpointedSeq = State.AppliedSeq;
         Restoring = true;
         try
         {
-            await ReplayAsync(journal, eventsAfter, cancellationToken);
+            await ReplayAsync(cancellationToken);
         }
         finally
         {
@@ -52,15 +65,24 @@ public abstract partial class JournaledGrain<TState> : Grain
         this.RegisterGrainTimer(_ => CheckpointAsync(), CheckpointPeriod, CheckpointPeriod);
     }
 
-    private async Task ReplayAsync(HallJournal journal, Func<long, JournalQuery> eventsAfter, CancellationToken cancellationToken)
+    /// <summary>Applies this grain's events read from the journal after its state; returns how many were of its stream.</summary>
+    private async Task<int> ReplayAsync(CancellationToken cancellationToken)
     {
+        // Every event up to here is durable and will be read: the state reflects the journal at least this far.
+        var durable = _journal.DurableSeq;
+        var ours = 0;
         while (true)
         {
             var before = State.AppliedSeq;
-            var query = eventsAfter(before);
-            var page = await journal.ReadAsync(query, cancellationToken);
+            var query = _eventsAfter(before);
+            var page = await _journal.ReadAsync(query, cancellationToken);
             foreach (var record in page)
             {
+                if (record.Seq > State.AppliedSeq && Stream is { } stream && JournalStream.Of(record.Event) is var (queue, window) && (stream == queue || stream == window))
+                {
+                    ours++;
+                }
+
                 ApplyRecord(record);
             }
 
@@ -69,7 +91,91 @@ public abstract partial class JournaledGrain<TState> : Grain
                 break;
             }
         }
+
+        State.AppliedSeq = Math.Max(State.AppliedSeq, durable);
+        return ours;
     }
+
+    /// <summary>
+    /// A call that may have written to the journal for this grain failed (a timeout can come after the commit):
+    /// the grain no longer trusts its state, catches up before its next request, and shortly by itself.
+    /// </summary>
+    protected void FallBehind()
+    {
+        LogFellBehind(_logger, this.GetGrainId());
+        _behind = true;
+        _catchUp = ArmClock(_catchUp, () => CatchUpIfBehindAsync(), CatchUpDelay);
+    }
+
+    /// <summary>Catches up from the journal if a failed call left the state in doubt; returns how many events of its stream it applied.</summary>
+    protected async Task<int> CatchUpIfBehindAsync()
+    {
+        if (!_behind)
+        {
+            return 0;
+        }
+
+        var applied = await CatchUpAsync();
+        _behind = false;
+        return applied;
+    }
+
+    /// <summary>
+    /// Waits until everything sequenced so far is settled, then applies this grain's events the state does not
+    /// reflect yet. Returns how many events of the grain's own stream it applied.
+    /// </summary>
+    protected async Task<int> CatchUpAsync()
+    {
+        await _journal.WhenSettledAsync();
+        var applied = await ReplayAsync(CancellationToken.None);
+        if (applied > 0)
+        {
+            await OnCaughtUpAsync();
+        }
+
+        return applied;
+    }
+
+    /// <summary>Runs after a catch-up applied events of this grain's stream (a queue tells the hall its new head).</summary>
+    protected virtual Task OnCaughtUpAsync() => Task.CompletedTask;
+
+    /// <summary>
+    /// Appends events decided on the current state, on condition that this grain's stream (and
+    /// <paramref name="alsoExpected"/>) did not move meanwhile, and applies them. When its stream moved only by
+    /// events that leave the state as it was, it appends again; when they changed the state, the request is
+    /// refused as a conflict: it was decided on a state that is gone.
+    /// </summary>
+    protected async Task<IReadOnlyList<JournalRecord>> AppendAsync(
+        IReadOnlyList<HallEvent> events,
+        DateTimeOffset at,
+        string actor,
+        IReadOnlyList<StreamPosition>? alsoExpected = null)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            IReadOnlyList<StreamPosition> expected = Stream is { } stream ? [new StreamPosition(stream, State.AppliedSeq), .. alsoExpected ?? []] : alsoExpected ?? [];
+            try
+            {
+                var records = await _journal.AppendAsync(events, at, actor, expected: expected);
+                foreach (var record in records)
+                {
+                    ApplyRecord(record);
+                }
+
+                return records;
+            }
+            catch (StaleStreamException stale) when (stale.Stream == Stream && attempt == 0)
+            {
+                if (await CatchUpAsync() > 0)
+                {
+                    throw new ConflictException($"{Describe()} changed while this request was on its way (an earlier request went through late); nothing was changed. Look again and retry.");
+                }
+            }
+        }
+    }
+
+    /// <summary>How a refusal names this grain to a person: the window's or queue's name.</summary>
+    protected virtual string Describe() => this.GetPrimaryKeyString();
 
     /// <summary>Applies a durable record unless the state already reflects it.</summary>
     protected void ApplyRecord(JournalRecord record)
@@ -129,6 +235,9 @@ public abstract partial class JournaledGrain<TState> : Grain
             }
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "A call of {GrainId} failed after it may have been journaled; it catches up from the journal")]
+    private static partial void LogFellBehind(ILogger logger, GrainId grainId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint of {GrainId} failed")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception, GrainId grainId);

@@ -60,7 +60,13 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         _logger = logger;
     }
 
+    private const int IssueAttempts = 3;
+
     private WaitingLine Line => State.Line;
+
+    protected override JournalStream? Stream => JournalStream.Queue(_matter.Code);
+
+    protected override string Describe() => $"The queue of {_matter.Name}";
 
     private TimeSpan WarnAfter => TimeSpan.FromSeconds(_matter.WaitTargetSeconds * _hall.Definition.WarnRatio);
 
@@ -83,20 +89,48 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
 
     public async Task<TicketView> IssueAsync(TicketChannel channel, bool priority, string actor)
     {
-        var leg = await _hallGrain.IssueTicketAsync(_matter.Code, channel, priority, actor, transfer: null);
+        var leg = await IssueLegAsync(channel, priority, actor, transfer: null);
         return await EnqueueAsync(leg);
     }
 
     public async Task<TransferOutcome> IssueTransferAsync(TransferSource source)
     {
         // A visitor sent on from a window has queued once already: the new leg is called ahead of first visits.
-        var leg = await _hallGrain.IssueTicketAsync(_matter.Code, TicketChannel.Kiosk, priority: true, source.Clerk, source);
+        var leg = await IssueLegAsync(TicketChannel.Kiosk, priority: true, source.Clerk, source);
         var view = await EnqueueAsync(leg);
         return new TransferOutcome(leg.Transferred!, view with { TransferredFrom = source.TicketId });
     }
 
-    public async Task<JournalRecord?> TryTakeAsync(string ticketId, string windowId, string clerk)
+    /// <summary>
+    /// Has the hall number and journal a leg for this queue as it stands. The hall's answer is not trusted
+    /// blindly: if the call fails, the leg may have been journaled all the same, so the queue catches up from
+    /// the journal; if the queue had missed a leg of an earlier call, the hall refuses and the queue catches up
+    /// and asks again (issuing fits any state of the queue).
+    /// </summary>
+    private async Task<IssuedLeg> IssueLegAsync(TicketChannel channel, bool priority, string actor, TransferSource? transfer)
     {
+        await CatchUpIfBehindAsync();
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await _hallGrain.IssueTicketAsync(_matter.Code, channel, priority, actor, transfer, new StreamPosition(Stream!, State.AppliedSeq));
+            }
+            catch (StaleStreamException stale) when (stale.Stream == Stream && attempt < IssueAttempts)
+            {
+                await CatchUpAsync();
+            }
+            catch (Exception exception) when (exception is not HallMonitorException)
+            {
+                FallBehind();
+                throw;
+            }
+        }
+    }
+
+    public async Task<JournalRecord?> TryTakeAsync(string ticketId, string windowId, string clerk, long windowSeq)
+    {
+        await CatchUpIfBehindAsync();
         if (Line.Head is not { } head || head.TicketId != ticketId)
         {
             // The hall's index was behind: give it the true head so that the window's next try finds it.
@@ -116,7 +150,7 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
 
         var called = new TicketCalled(head.TicketId, head.Number, head.Matter, windowId, clerk,
             Seconds(now - head.IssuedAt), head.Priority, head.IssuedAt, head.Channel);
-        var records = await AppendAsync(Leaving(called, head.TicketId, "called", now), clerk, now);
+        var records = await AppendAsync(Leaving(called, head.TicketId, "called", now), clerk, now, [new StreamPosition(JournalStream.Window(windowId), windowSeq)]);
         await ReportHeadAsync();
         ArmAlertTimer();
         return records[0];
@@ -159,10 +193,11 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         return stale.Count;
     }
 
-    public Task<QueueView> GetQueueAsync()
+    public async Task<QueueView> GetQueueAsync()
     {
+        await CatchUpIfBehindAsync();
         var tickets = Line.Tickets;
-        return Task.FromResult(new QueueView(_matter.Code, Line.Count, Line.PriorityCount, Line.Oldest?.IssuedAt, [.. tickets.Select(t => t.TicketId)]));
+        return new QueueView(_matter.Code, Line.Count, Line.PriorityCount, Line.Oldest?.IssuedAt, [.. tickets.Select(t => t.TicketId)]);
     }
 
     public async Task<AlertView> AcknowledgeAlertAsync(string alertId, string by)
@@ -445,15 +480,14 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         }
     }
 
-    private async Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, string actor, DateTimeOffset now)
-    {
-        var records = await _journal.AppendAsync(events, _hall.LocalTime(now), actor);
-        foreach (var record in records)
-        {
-            ApplyRecord(record);
-        }
+    private Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, string actor, DateTimeOffset now, IReadOnlyList<StreamPosition>? alsoExpected = null) =>
+        AppendAsync(events, _hall.LocalTime(now), actor, alsoExpected);
 
-        return records;
+    protected override async Task OnCaughtUpAsync()
+    {
+        RebuildDueQueues();
+        await ReportHeadAsync();
+        ArmAlertTimer();
     }
 
     /// <summary>Tells the hall's dispatch index the head of this queue when it changed (or always, when forced).</summary>

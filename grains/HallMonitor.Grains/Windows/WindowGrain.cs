@@ -79,7 +79,15 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
         _handleTimer = ArmClock(null, SettleAsync, TimeSpan.Zero);
     }
 
-    public Task<WindowView> GetAsync() => Task.FromResult(View());
+    protected override JournalStream? Stream => JournalStream.Window(_window.Id);
+
+    protected override string Describe() => _window.Name;
+
+    public async Task<WindowView> GetAsync()
+    {
+        await CatchUpIfBehindAsync();
+        return View();
+    }
 
     public async Task<WindowView> OpenAsync(string clerk)
     {
@@ -120,6 +128,7 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
 
     public async Task<TicketView?> CallNextAsync()
     {
+        await CatchUpIfBehindAsync();
         Require(WindowState.Idle, "call the next number", clerk: null);
         var hall = GrainFactory.GetHall(_hall.Id);
         for (var attempt = 0; attempt < DispatchAttempts; attempt++)
@@ -132,7 +141,19 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
             JournalRecord? taken;
             try
             {
-                taken = await GrainFactory.GetMatter(_hall.Id, candidate.Matter).TryTakeAsync(candidate.TicketId, _window.Id, State.Clerk!);
+                taken = await GrainFactory.GetMatter(_hall.Id, candidate.Matter).TryTakeAsync(candidate.TicketId, _window.Id, State.Clerk!, State.AppliedSeq);
+            }
+            catch (StaleStreamException stale) when (stale.Stream == Stream)
+            {
+                // An earlier call of this window went through after it had timed out.
+                await CatchUpOrRefuseAsync();
+                continue;
+            }
+            catch (Exception exception) when (exception is not HallMonitorException)
+            {
+                // The queue may have journaled the call all the same: trust the journal, not the silence.
+                FallBehind();
+                throw;
             }
             finally
             {
@@ -191,8 +212,23 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
             throw new InvalidRequestException($"Ticket {ticket.Number} is already for {target.Name}; transfer it to another matter.");
         }
 
-        var source = new TransferSource(ticket.TicketId, ticket.Number, ticket.Matter, ticket.Priority, _window.Id, State.Clerk!, ticket.StartedAt!.Value);
-        var outcome = await GrainFactory.GetMatter(_hall.Id, target.Code).IssueTransferAsync(source);
+        var source = new TransferSource(ticket.TicketId, ticket.Number, ticket.Matter, ticket.Priority, _window.Id, State.Clerk!, ticket.StartedAt!.Value, State.AppliedSeq);
+        TransferOutcome outcome;
+        try
+        {
+            outcome = await GrainFactory.GetMatter(_hall.Id, target.Code).IssueTransferAsync(source);
+        }
+        catch (StaleStreamException stale) when (stale.Stream == Stream)
+        {
+            await CatchUpOrRefuseAsync();
+            throw new ConflictException($"{_window.Name} changed while the transfer was on its way; look again and retry.");
+        }
+        catch (Exception exception) when (exception is not HallMonitorException)
+        {
+            FallBehind();
+            throw;
+        }
+
         ApplyRecord(outcome.Transferred);
 
         // The transfer is journaled by the hall; the alert on the ended service follows it (or, should this
@@ -281,15 +317,26 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
 
     private async Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, string actor)
     {
-        var now = _time.GetUtcNow();
-        var records = await _journal.AppendAsync(events, _hall.LocalTime(now), actor);
-        foreach (var record in records)
-        {
-            ApplyRecord(record);
-        }
-
+        var records = await AppendAsync(events, _hall.LocalTime(_time.GetUtcNow()), actor);
         ArmHandleTimer();
         return records;
+    }
+
+    /// <summary>Catches up with what the journal holds for this window; a call that went through late is a conflict.</summary>
+    private async Task CatchUpOrRefuseAsync()
+    {
+        if (await CatchUpAsync() > 0)
+        {
+            throw new ConflictException(State.Ticket is { } ticket
+                ? $"{_window.Name} is {State.State.ToString().ToLowerInvariant()} {ticket.Number}: an earlier request went through after it had timed out. Nothing else was changed."
+                : $"{_window.Name} changed while this request was on its way; nothing was changed. Look again and retry.");
+        }
+    }
+
+    protected override Task OnCaughtUpAsync()
+    {
+        ArmHandleTimer();
+        return Task.CompletedTask;
     }
 
     /// <summary>The events of a ticket leaving the window: the ending itself and the service's alert resolved.</summary>
