@@ -49,6 +49,35 @@ public sealed class UnreachableHallTests
         Assert.True(after.Ok);
     }
 
+    [Fact]
+    public async Task CallPastTheResponseTimeout_Is503WithRetryAfter_AndTheLateCompletionStillIssuesTheTicket()
+    {
+        var hold = GrainCallFault.Holding<IMatterGrain>(nameof(IMatterGrain.IssueAsync));
+        await using var api = new ApiFactory();
+        var client = api.With(hold, responseTimeout: TimeSpan.FromSeconds(1)).CreateClient();
+        var before = await client.VerifyJournalAsync();
+
+        var response = await client.PostAsJsonAsync($"{Api.Hall}/tickets", new { matter = "BIZ-REG" }, Api.Json);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        var afterTimeout = await client.VerifyJournalAsync();
+
+        // Orleans does not cancel a call that timed out (CancelRequestOnTimeout is off, IssueAsync takes no token):
+        // the grain runs on when released, and Orleans drops its late response as expired.
+        hold.Release();
+        var late = Assert.IsType<TicketView>(await hold.Completed.WaitAsync(TimeSpan.FromSeconds(30)));
+        var afterCompletion = await client.VerifyJournalAsync();
+        var ticket = await client.GetAsync<TicketView>($"{Api.Hall}/tickets/{late.TicketId}");
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
+        Assert.Equal(NoAnswerInTime, problem.GetProperty("detail").GetString());
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        Assert.Equal(before.Events, afterTimeout.Events);
+        Assert.Equal(before.Events + 1, afterCompletion.Events);
+        Assert.Equal(TicketState.Waiting, ticket.State);
+        Assert.Equal("BIZ-REG", ticket.Matter);
+    }
+
     /// <summary>A new exception of the kind Orleans (or the journal) raises when the hall is out of reach.</summary>
     private static Exception Exception(string failure) => failure switch
     {
