@@ -89,4 +89,6 @@ internal static class Api
         (await client.GetFromJsonAsync<T>(path, Json))!;
 
     public static Task<HallSnapshot> SnapshotAsync(this HttpClient client) => client.GetAsync<HallSnapshot>($"{Hall}/snapshot");
+
+    public static Task<JournalVerification> VerifyJournalAsync(this HttpClient client) => client.GetAsync<JournalVerification>($"{Hall}/journal/verify");
 }

@@ -70,6 +70,7 @@ public sealed record WindowDefinition
 }
 
 /// <summary>How a window serves.</summary>
+[GenerateSerializer, Alias("HallMonitor.WindowKind")]
 public enum WindowKind
 {
     /// <summary>Accepts every matter (一窗通办).</summary>
