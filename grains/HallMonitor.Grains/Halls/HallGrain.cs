@@ -329,7 +329,9 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             anchors.Add((seq, written));
         }
 
-        var verification = await _journal.VerifyAsync(anchors);
+        // Hashing a year of events takes seconds: on the thread pool, not in the hall's turns, so that numbering
+        // and dispatch go on meanwhile (the hall is reentrant; it awaits here like any other request).
+        var verification = await Task.Run(() => _journal.VerifyAsync(anchors));
         var seen = Math.Max(State.AppliedSeq, _journal.DurableSeq);
         if (verification.Ok && verification.LastSeq < seen)
         {

@@ -209,10 +209,22 @@ public sealed class HallJournal
         }
     }
 
-    /// <summary>Committed records in sequence order, from now on, until the subscription is disposed.</summary>
+    /// <summary>Commits a subscriber may fall behind by before newer ones are dropped for it.</summary>
+    public const int SubscriberBacklog = 4096;
+
+    /// <summary>
+    /// Committed records in sequence order, from now on, until the subscription is disposed. A subscriber that
+    /// falls <see cref="SubscriberBacklog"/> commits behind loses the newest ones rather than growing without
+    /// bound; it sees the gap in sequence numbers and heals it from the journal (projections) or a fresh
+    /// snapshot (browsers), and the journal's writers never wait for it.
+    /// </summary>
     public JournalSubscription Subscribe()
     {
-        var channel = Channel.CreateUnbounded<IReadOnlyList<JournalRecord>>(new UnboundedChannelOptions { SingleReader = true });
+        var channel = Channel.CreateBounded<IReadOnlyList<JournalRecord>>(new BoundedChannelOptions(SubscriberBacklog)
+        {
+            SingleReader = true,
+            FullMode = BoundedChannelFullMode.DropWrite,
+        });
         lock (_subscribers)
         {
             _subscribers.Add(channel);
