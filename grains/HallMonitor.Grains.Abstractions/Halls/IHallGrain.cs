@@ -32,6 +32,17 @@ public interface IHallGrain : IGrainWithStringKey
     /// <summary>Delivers committed journal records in sequence order.</summary>
     Task ApplyCommittedAsync(IReadOnlyList<JournalRecord> records);
 
+    /// <summary>
+    /// Appends events to the hall's journal, of which the hall is the one writer: it sequences and hashes them,
+    /// group-commits them, and answers with their records once durable. Refused with
+    /// <see cref="StaleStreamException"/> when a stream moved past its expected position, and with
+    /// <see cref="JournalUnavailableException"/> when the write failed; either way nothing was stored.
+    /// </summary>
+    Task<IReadOnlyList<JournalRecord>> AppendAsync(JournalAppend append);
+
+    /// <summary>Waits until every append sequenced so far has committed or failed, and answers the durable end.</summary>
+    Task<long> SettleJournalAsync();
+
     /// <summary>Open alerts, or all of today's with <paramref name="includeResolved"/>; the most recent first.</summary>
     Task<IReadOnlyList<AlertView>> GetAlertsAsync(bool includeResolved);
 
@@ -55,6 +66,10 @@ public sealed record IssuedLeg(JournalRecord Issued, JournalRecord? Transferred,
 /// <summary>The head of a matter's queue: what dispatch orders by.</summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.QueueHead")]
 public sealed record QueueHead(string TicketId, bool Priority, DateTimeOffset IssuedAt, long Seq);
+
+/// <summary>Events to journal at one moment by one actor, on condition that the streams are where the caller saw them.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.JournalAppend")]
+public sealed record JournalAppend(IReadOnlyList<HallEvent> Events, DateTimeOffset At, string Actor, IReadOnlyList<StreamPosition> Expected);
 
 /// <summary>A ticket a window may try to take.</summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.DispatchCandidate")]

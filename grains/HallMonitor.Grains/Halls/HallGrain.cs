@@ -251,6 +251,19 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         return new IssuedLeg(records[^1], transfer is null ? null : records[0], ServingWindows(matter), AverageHandleSeconds(definition));
     }
 
+    public Task<IReadOnlyList<JournalRecord>> AppendAsync(JournalAppend append) =>
+        _journal.AppendAsync(append.Events, append.At, append.Actor, expected: append.Expected);
+
+    public async Task<long> SettleJournalAsync()
+    {
+        await _journal.WhenSettledAsync();
+        return _journal.DurableSeq;
+    }
+
+    protected override Task<IReadOnlyList<JournalRecord>> WriteAsync(JournalAppend append) => AppendAsync(append);
+
+    protected override Task<long> SettleWritesAsync() => SettleJournalAsync();
+
     public async Task<DispatchCandidate?> ClaimNextAsync(string windowId)
     {
         while (true)

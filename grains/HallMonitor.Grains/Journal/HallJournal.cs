@@ -151,6 +151,10 @@ public sealed class HallJournal
         }
     }
 
+    /// <summary>The last event in the store, whichever process wrote it.</summary>
+    public async Task<long> ReadDurableEndAsync(CancellationToken cancellationToken = default) =>
+        (await _store.ReadTailAsync(HallId, cancellationToken)).Seq;
+
     /// <summary>Completes once every append sequenced so far has been committed or has failed.</summary>
     public Task WhenSettledAsync()
     {

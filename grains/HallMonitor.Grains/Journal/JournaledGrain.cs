@@ -55,7 +55,7 @@ public abstract partial class JournaledGrain<TState> : Grain
         Restoring = true;
         try
         {
-            await ReplayAsync(cancellationToken);
+            await ReplayAsync(await journal.ReadDurableEndAsync(cancellationToken), cancellationToken);
         }
         finally
         {
@@ -65,11 +65,12 @@ public abstract partial class JournaledGrain<TState> : Grain
         this.RegisterGrainTimer(_ => CheckpointAsync(), CheckpointPeriod, CheckpointPeriod);
     }
 
-    /// <summary>Applies this grain's events read from the journal after its state; returns how many were of its stream.</summary>
-    private async Task<int> ReplayAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Applies this grain's events read from the journal after its state, up to at least <paramref name="durable"/>,
+    /// an end of the journal known to be durable; returns how many were of its stream.
+    /// </summary>
+    private async Task<int> ReplayAsync(long durable, CancellationToken cancellationToken)
     {
-        // Every event up to here is durable and will be read: the state reflects the journal at least this far.
-        var durable = _journal.DurableSeq;
         var ours = 0;
         while (true)
         {
@@ -126,8 +127,7 @@ public abstract partial class JournaledGrain<TState> : Grain
     /// </summary>
     protected async Task<int> CatchUpAsync()
     {
-        await _journal.WhenSettledAsync();
-        var applied = await ReplayAsync(CancellationToken.None);
+        var applied = await ReplayAsync(await SettleWritesAsync(), CancellationToken.None);
         if (applied > 0)
         {
             await OnCaughtUpAsync();
@@ -154,15 +154,10 @@ public abstract partial class JournaledGrain<TState> : Grain
         for (var attempt = 0; ; attempt++)
         {
             IReadOnlyList<StreamPosition> expected = Stream is { } stream ? [new StreamPosition(stream, State.AppliedSeq), .. alsoExpected ?? []] : alsoExpected ?? [];
+            IReadOnlyList<JournalRecord> records;
             try
             {
-                var records = await _journal.AppendAsync(events, at, actor, expected: expected);
-                foreach (var record in records)
-                {
-                    ApplyRecord(record);
-                }
-
-                return records;
+                records = await WriteAsync(new JournalAppend(events, at, actor, expected));
             }
             catch (StaleStreamException stale) when (stale.Stream == Stream && attempt == 0)
             {
@@ -170,9 +165,31 @@ public abstract partial class JournaledGrain<TState> : Grain
                 {
                     throw new ConflictException($"{Describe()} changed while this request was on its way (an earlier request went through late); nothing was changed. Look again and retry.");
                 }
+
+                continue;
             }
+            catch (Exception exception) when (exception is not HallMonitorException)
+            {
+                // The write may have been journaled all the same (a timeout can come after the commit).
+                FallBehind();
+                throw;
+            }
+
+            foreach (var record in records)
+            {
+                ApplyRecord(record);
+            }
+
+            return records;
         }
     }
+
+    /// <summary>Hands an append to the hall's one journal writer (the hall grain).</summary>
+    protected virtual Task<IReadOnlyList<JournalRecord>> WriteAsync(JournalAppend append) =>
+        GrainFactory.GetHall(_journal.HallId).AppendAsync(append);
+
+    /// <summary>Waits for the hall's journal writer to settle what it sequenced so far; answers the durable end.</summary>
+    protected virtual Task<long> SettleWritesAsync() => GrainFactory.GetHall(_journal.HallId).SettleJournalAsync();
 
     /// <summary>How a refusal names this grain to a person: the window's or queue's name.</summary>
     protected virtual string Describe() => this.GetPrimaryKeyString();

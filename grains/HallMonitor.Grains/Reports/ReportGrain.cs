@@ -26,7 +26,7 @@ public sealed class ReportGrain(HallCatalog catalog, HallJournals journals, IRep
 
     public async Task<SummaryReport> GetSummaryAsync(DateOnly from, DateOnly to, ReportGrouping groupBy)
     {
-        await CatchUpAsync(_journal.DurableSeq);
+        await CatchUpAsync(await _journal.ReadDurableEndAsync());
         var facts = await store.ReadFactsAsync(_hall.Id, from, to);
         return new SummaryReport
         {
@@ -41,13 +41,13 @@ public sealed class ReportGrain(HallCatalog catalog, HallJournals journals, IRep
 
     public async Task<PeakReport> GetPeaksAsync(DateOnly from, DateOnly to)
     {
-        await CatchUpAsync(_journal.DurableSeq);
+        await CatchUpAsync(await _journal.ReadDurableEndAsync());
         return new PeakReport { Hall = _hall.Id, From = from, To = to, Issued = SummaryBuilder.Peaks(await store.ReadFactsAsync(_hall.Id, from, to)) };
     }
 
     public async Task<DistributionReport> GetDistributionAsync(DateOnly from, DateOnly to)
     {
-        await CatchUpAsync(_journal.DurableSeq);
+        await CatchUpAsync(await _journal.ReadDurableEndAsync());
         var facts = await store.ReadFactsAsync(_hall.Id, from, to);
         return new DistributionReport
         {
