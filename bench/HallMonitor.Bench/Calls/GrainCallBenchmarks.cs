@@ -1,16 +1,17 @@
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
+using HallMonitor.Bench.Silo;
 
 namespace HallMonitor.Bench.Calls;
 
 /// <summary>
-/// One call through a generated grain reference against the same method on a plain object, for a method
-/// that completes synchronously and for one that completes later.
+/// One call through a generated Orleans grain reference, to a grain of a silo in this process, against the
+/// same method on a plain object, for a method that completes synchronously and for one that completes later.
 /// </summary>
 [MemoryDiagnoser]
 [CategoriesColumn]
 [GroupBenchmarksBy(BenchmarkLogicalGroupRule.ByCategory)]
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "BenchmarkDotNet disposes the runtime in the global clean-up.")]
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA1001", Justification = "BenchmarkDotNet disposes the silo in the global clean-up.")]
 public class GrainCallBenchmarks
 {
     private const string Synchronous = "completes synchronously";
@@ -19,32 +20,32 @@ public class GrainCallBenchmarks
     private const int LaterCalls = 1000;
 
     private readonly IAdderGrain _plain = new PlainAdder();
-    private AdderRuntime _runtime = null!;
+    private BenchSilo _silo = null!;
+    private IGrainFactory _grains = null!;
     private IAdderGrain _grain = null!;
     private IReentrantAdderGrain _reentrant = null!;
-    private TaskCompletionSource _release = null!;
     private Task _held = null!;
 
     [GlobalSetup]
     public async Task SetUpAsync()
     {
-        _runtime = new AdderRuntime();
-        _grain = _runtime.Adder("bench");
+        _silo = await BenchSilo.StartBareAsync();
+        _grains = _silo.Grains;
+        _grain = _grains.GetGrain<IAdderGrain>(0);
         await _grain.AddAsync(0);
 
         // The hall grain is reentrant and nearly always has an issue waiting for its commit; so does this one.
-        _reentrant = _runtime.ReentrantAdder("bench");
-        _release = new TaskCompletionSource();
-        _held = _reentrant.HoldAsync(_release.Task);
+        _reentrant = _grains.GetGrain<IReentrantAdderGrain>(0);
+        _held = _reentrant.HoldAsync();
         await _reentrant.AddAsync(0);
     }
 
     [GlobalCleanup]
     public async Task CleanUpAsync()
     {
-        _release.SetResult();
+        await _reentrant.ReleaseAsync();
         await _held;
-        await _runtime.DisposeAsync();
+        await _silo.DisposeAsync();
     }
 
     [Benchmark(Baseline = true, Description = "plain object")]
@@ -57,7 +58,7 @@ public class GrainCallBenchmarks
 
     [Benchmark(Description = "GetGrain + call")]
     [BenchmarkCategory(Synchronous)]
-    public Task<int> FactoryGrainAdd() => _runtime.Adder("bench").AddAsync(1);
+    public Task<int> FactoryGrainAdd() => _grains.GetGrain<IAdderGrain>(0).AddAsync(1);
 
     // Awaited one after another in a loop rather than blocked on one by one: a blocking wait measures how
     // fast a sleeping pool thread wakes up, not what the call costs.
