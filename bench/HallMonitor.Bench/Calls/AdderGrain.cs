@@ -49,7 +49,9 @@ public interface IReentrantAdderGrain : IGrainWithIntegerKey
     Task<int> AddAsync(int value);
 
     /// <summary>Stays in flight until <see cref="ReleaseAsync"/>, as an issue waiting for its commit does.</summary>
+    /// <remarks>Longer than the silo's response timeout: a suite holds it for minutes.</remarks>
     [Alias("hold")]
+    [ResponseTimeout("01:00:00")]
     Task HoldAsync();
 
     [Alias("release")]
