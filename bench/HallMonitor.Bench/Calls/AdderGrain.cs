@@ -1,18 +1,19 @@
-using HallMonitor.Runtime;
-
 namespace HallMonitor.Bench.Calls;
 
 /// <summary>The smallest useful grain: a running sum.</summary>
-public interface IAdderGrain : IGrainWithStringKey
+[Alias("bench.adder")]
+public interface IAdderGrain : IGrainWithIntegerKey
 {
     /// <summary>Completes synchronously: the cost of a call and nothing else.</summary>
+    [Alias("add")]
     Task<int> AddAsync(int value);
 
     /// <summary>Yields first, so the call completes later, after a trip through the scheduler.</summary>
+    [Alias("add-later")]
     Task<int> AddLaterAsync(int value);
 }
 
-/// <summary>The sum as a grain, reached through a generated reference.</summary>
+/// <summary>The sum as an Orleans grain, reached through a generated reference.</summary>
 public sealed class AdderGrain : Grain, IAdderGrain
 {
     private int _sum;
@@ -26,7 +27,7 @@ public sealed class AdderGrain : Grain, IAdderGrain
     }
 }
 
-/// <summary>The same sum as a plain object: what a call costs without the runtime.</summary>
+/// <summary>The same sum as a plain object: what a call costs without Orleans.</summary>
 public sealed class PlainAdder : IAdderGrain
 {
     private int _sum;
@@ -40,22 +41,37 @@ public sealed class PlainAdder : IAdderGrain
     }
 }
 
-/// <summary>A reentrant sum, like the hall grain: requests parked at an await do not hold it.</summary>
-public interface IReentrantAdderGrain : IGrainWithStringKey
+/// <summary>A reentrant sum, like the hall grain: a request parked at an await does not hold it.</summary>
+[Alias("bench.reentrant-adder")]
+public interface IReentrantAdderGrain : IGrainWithIntegerKey
 {
+    [Alias("add")]
     Task<int> AddAsync(int value);
 
-    /// <summary>Stays in flight until <paramref name="release"/> completes, as an issue waiting for its commit does.</summary>
-    Task HoldAsync(Task release);
+    /// <summary>Stays in flight until <see cref="ReleaseAsync"/>, as an issue waiting for its commit does.</summary>
+    /// <remarks>Longer than the silo's response timeout: a suite holds it for minutes.</remarks>
+    [Alias("hold")]
+    [ResponseTimeout("01:00:00")]
+    Task HoldAsync();
+
+    [Alias("release")]
+    Task ReleaseAsync();
 }
 
-/// <summary>The reentrant sum as a grain.</summary>
+/// <summary>The reentrant sum as a grain. Reentrant so that the held request does not block the others.</summary>
 [Reentrant]
 public sealed class ReentrantAdderGrain : Grain, IReentrantAdderGrain
 {
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _sum;
 
     public Task<int> AddAsync(int value) => Task.FromResult(_sum += value);
 
-    public async Task HoldAsync(Task release) => await release;
+    public Task HoldAsync() => _released.Task;
+
+    public Task ReleaseAsync()
+    {
+        _released.TrySetResult();
+        return Task.CompletedTask;
+    }
 }

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
+using HallMonitor.Bench.Silo;
 using Microsoft.Extensions.Configuration;
 
 namespace HallMonitor.Bench.Calls;
 
 /// <summary>
-/// Grain calls per second with 1, 2, 4 and 64 concurrent callers, each calling its own grains (many
-/// grains) or all calling the same one (one hot grain).
+/// Orleans grain calls per second with 1, 2, 4 and 64 concurrent callers in the silo's process, each calling
+/// its own grains (many grains) or all calling the same one (one hot grain).
 /// </summary>
 public static class CallsDriver
 {
@@ -21,8 +22,8 @@ public static class CallsDriver
     public static async Task<int> RunAsync(IConfiguration options)
     {
         var duration = TimeSpan.FromSeconds(options.GetValue("seconds", 5.0));
-        await using var runtime = new AdderRuntime();
-        var grains = Enumerable.Range(0, Grains).Select(i => runtime.Adder($"adder-{i}")).ToArray();
+        await using var silo = await BenchSilo.StartBareAsync();
+        var grains = Enumerable.Range(0, Grains).Select(i => silo.Grains.GetGrain<IAdderGrain>(i)).ToArray();
         foreach (var grain in grains)
         {
             await grain.AddAsync(0);

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using HallMonitor.Grains;
-using HallMonitor.Runtime;
 using HallMonitor.Silo;
+using HallMonitor.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -10,8 +10,8 @@ using Microsoft.Extensions.Logging;
 namespace HallMonitor.Bench.Silo;
 
 /// <summary>
-/// The real silo wiring (<see cref="SiloHostingExtensions.AddHallMonitorSilo"/>) over a generated hall, with
-/// its data in a temporary folder that goes away with it.
+/// An Orleans silo in process with the real silo wiring (<see cref="SiloHostingExtensions.AddHallMonitorSilo"/>)
+/// over a generated hall, on loopback ports of its own, with its data in a temporary folder that goes away with it.
 /// </summary>
 public sealed class BenchSilo : IAsyncDisposable
 {
@@ -56,12 +56,11 @@ public sealed class BenchSilo : IAsyncDisposable
         await File.WriteAllTextAsync(hallsFile, JsonSerializer.Serialize(halls, HallMonitorJson.Options));
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, ContentRootPath = folder });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["HallMonitor:HallsFile"] = hallsFile,
-            ["HallMonitor:DataDir"] = Path.Combine(folder, "data"),
-            ["HallMonitor:Storage"] = storage,
-        });
+        var settings = FreePort.SiloPorts();
+        settings["HallMonitor:HallsFile"] = hallsFile;
+        settings["HallMonitor:DataDir"] = Path.Combine(folder, "data");
+        settings["HallMonitor:Storage"] = storage;
+        builder.Configuration.AddInMemoryCollection(settings);
         builder.Configuration.AddConfiguration(overrides);
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
         builder.AddHallMonitorSilo();
@@ -72,6 +71,10 @@ public sealed class BenchSilo : IAsyncDisposable
         await silo.Hall.EnsureActiveAsync();
         return silo;
     }
+
+    /// <summary>A silo on memory storage over the smallest hall, for grains that are not the hall's (the call benchmarks).</summary>
+    public static Task<BenchSilo> StartBareAsync() =>
+        StartAsync(GeneratedHalls.OneComprehensiveWindow(matters: 1), "memory", new ConfigurationBuilder().Build());
 
     /// <summary>Stops the silo gracefully: the grains write their checkpoints and nothing writes after it.</summary>
     public async Task StopAsync()
