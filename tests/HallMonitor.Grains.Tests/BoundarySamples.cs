@@ -265,7 +265,8 @@ internal static class BoundarySamples
         new TransferSource(TicketId, Number, Matter, Priority: true, Window, Clerk, StartedAt: At.AddMinutes(-5), WindowSeq: 44),
         JournalStream.Window(Window),
         new StreamPosition(JournalStream.Queue(Matter), AfterSeq: 45),
-        new JournalAppend([Events[0], Events[1]], At, Clerk, [new StreamPosition(JournalStream.Window(Window), AfterSeq: 44)]),
+        new JournalAppend([Events[0], Events[1]], At, Clerk, [new StreamPosition(JournalStream.Window(Window), AfterSeq: 44)], new QueueReport(Matter, new QueueHead(TicketId, Priority: true, At.AddMinutes(-20), Seq: 40), Taken: true)),
+        new QueueReport(Matter, new QueueHead(TicketId, Priority: true, At.AddMinutes(-20), Seq: 40), Taken: true),
         new TransferOutcome(Transferred, NewLeg),
         new QueueView(Matter, Waiting: 7, PriorityWaiting: 2, OldestIssuedAt: At.AddMinutes(-22), TicketIds: ["20261123-A008", "20261123-A009"]),
     ];

@@ -23,7 +23,7 @@ public interface IHallGrain : IGrainWithStringKey
     /// </summary>
     Task<DispatchCandidate?> ClaimNextAsync(string windowId);
 
-    /// <summary>Releases the claim on a matter once the window's take has finished, taken or not.</summary>
+    /// <summary>Releases the claim on a matter when the window's take did not happen (a take's append releases it itself).</summary>
     Task ReleaseClaimAsync(string matter);
 
     /// <summary>A matter reports the head of its queue after it changed; null when the queue is empty.</summary>
@@ -67,9 +67,19 @@ public sealed record IssuedLeg(JournalRecord Issued, JournalRecord? Transferred,
 [GenerateSerializer, Immutable, Alias("HallMonitor.QueueHead")]
 public sealed record QueueHead(string TicketId, bool Priority, DateTimeOffset IssuedAt, long Seq);
 
-/// <summary>Events to journal at one moment by one actor, on condition that the streams are where the caller saw them.</summary>
+/// <summary>
+/// Events to journal at one moment by one actor, on condition that the streams are where the caller saw them;
+/// from a queue, also its head once they apply, which the hall's dispatch index takes with the commit.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.JournalAppend")]
-public sealed record JournalAppend(IReadOnlyList<HallEvent> Events, DateTimeOffset At, string Actor, IReadOnlyList<StreamPosition> Expected);
+public sealed record JournalAppend(IReadOnlyList<HallEvent> Events, DateTimeOffset At, string Actor, IReadOnlyList<StreamPosition> Expected, QueueReport? Queue = null);
+
+/// <summary>
+/// A queue's head after an append; <see cref="Taken"/> when the append is a window's take, which ends the
+/// window's claim on the queue.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.QueueReport")]
+public sealed record QueueReport(string Matter, QueueHead? Head, bool Taken);
 
 /// <summary>A ticket a window may try to take.</summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.DispatchCandidate")]

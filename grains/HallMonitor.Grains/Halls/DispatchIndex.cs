@@ -38,6 +38,9 @@ public sealed class DispatchIndex
         }
     }
 
+    /// <summary>The head of a matter's queue as the index knows it.</summary>
+    public QueueHead? HeadOf(string matter) => _heads.GetValueOrDefault(matter);
+
     /// <summary>Records the new head of a matter's queue; null when it is empty.</summary>
     public void Update(string matter, QueueHead? head)
     {

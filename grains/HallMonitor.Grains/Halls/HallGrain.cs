@@ -248,11 +248,32 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             _issuesInFlight--;
         }
 
+        // A new ticket joins the end of its line (priority tickets before the others), so it is the queue's new head
+        // only if the line was empty or held no priority ticket before a priority one; the queue does not report it.
+        var current = _dispatch.HeadOf(matter);
+        if (current is null || (priority && !current.Priority))
+        {
+            _dispatch.Update(matter, new QueueHead(ticketId, priority, records[^1].At, records[^1].Seq));
+        }
+
         return new IssuedLeg(records[^1], transfer is null ? null : records[0], ServingWindows(matter), AverageHandleSeconds(definition));
     }
 
-    public Task<IReadOnlyList<JournalRecord>> AppendAsync(JournalAppend append) =>
-        _journal.AppendAsync(append.Events, append.At, append.Actor, expected: append.Expected);
+    public async Task<IReadOnlyList<JournalRecord>> AppendAsync(JournalAppend append)
+    {
+        var records = await _journal.AppendAsync(append.Events, append.At, append.Actor, expected: append.Expected);
+        if (append.Queue is { } queue)
+        {
+            // With the commit, not in a call of its own: one message fewer for every take, cancel and expiry.
+            _dispatch.Update(queue.Matter, queue.Head);
+            if (queue.Taken)
+            {
+                await ReleaseClaimAsync(queue.Matter);
+            }
+        }
+
+        return records;
+    }
 
     public async Task<long> SettleJournalAsync()
     {
@@ -509,8 +530,16 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             return;
         }
 
-        // From the time now, not from when the roll-over began: its awaits take time.
-        _rollOver?.Change(_hall.StartOf(today.AddDays(1)) - _time.GetUtcNow(), Timeout.InfiniteTimeSpan);
+        // From the time now, not from when the roll-over began: its awaits take time, and if the next midnight
+        // passed meanwhile (a clock that jumped, a very long roll-over), the next day's roll-over is due at once.
+        var next = _hall.StartOf(today.AddDays(1)) - _time.GetUtcNow();
+        if (next <= TimeSpan.Zero)
+        {
+            await RollOverOnceAsync();
+            return;
+        }
+
+        _rollOver?.Change(next, Timeout.InfiniteTimeSpan);
     }
 
     /// <summary>

@@ -149,7 +149,8 @@ public abstract partial class JournaledGrain<TState> : Grain
         IReadOnlyList<HallEvent> events,
         DateTimeOffset at,
         string actor,
-        IReadOnlyList<StreamPosition>? alsoExpected = null)
+        IReadOnlyList<StreamPosition>? alsoExpected = null,
+        QueueReport? queue = null)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -157,7 +158,7 @@ public abstract partial class JournaledGrain<TState> : Grain
             IReadOnlyList<JournalRecord> records;
             try
             {
-                records = await WriteAsync(new JournalAppend(events, at, actor, expected));
+                records = await WriteAsync(new JournalAppend(events, at, actor, expected, queue));
             }
             catch (StaleStreamException stale) when (stale.Stream == Stream && attempt == 0)
             {

@@ -150,8 +150,7 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
 
         var called = new TicketCalled(head.TicketId, head.Number, head.Matter, windowId, clerk,
             Seconds(now - head.IssuedAt), head.Priority, head.IssuedAt, head.Channel);
-        var records = await AppendAsync(Leaving(called, head.TicketId, "called", now), clerk, now, [new StreamPosition(JournalStream.Window(windowId), windowSeq)]);
-        await ReportHeadAsync();
+        var records = await AppendAsync(Leaving(called, head.TicketId, "called", now), clerk, now, [head.TicketId], taken: true, [new StreamPosition(JournalStream.Window(windowId), windowSeq)]);
         ArmAlertTimer();
         return records[0];
     }
@@ -161,8 +160,7 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         var ticket = Line.Find(ticketId)
             ?? throw new ConflictException($"Ticket {ticketId} is not waiting, so it cannot be cancelled.");
         var now = _time.GetUtcNow();
-        var records = await AppendAsync(Leaving(new TicketCancelled(ticket.TicketId, ticket.Number, ticket.Matter), ticket.TicketId, "cancelled", now), actor, now);
-        await ReportHeadAsync();
+        var records = await AppendAsync(Leaving(new TicketCancelled(ticket.TicketId, ticket.Number, ticket.Matter), ticket.TicketId, "cancelled", now), actor, now, [ticket.TicketId]);
         ArmAlertTimer();
         return records[0];
     }
@@ -187,8 +185,7 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         }
 
         AddBacklogChange(events, Line.Count - stale.Count, now);
-        await AppendAsync(events, "system", now);
-        await ReportHeadAsync();
+        await AppendAsync(events, "system", now, stale.Select(t => t.TicketId).ToHashSet(StringComparer.Ordinal));
         ArmAlertTimer();
         return stale.Count;
     }
@@ -259,7 +256,9 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
     private async Task<TicketView> EnqueueAsync(IssuedLeg leg)
     {
         ApplyRecord(leg.Issued);
-        await ReportHeadAsync();
+
+        // The hall put the ticket in its dispatch index when it journaled it.
+        _reportedHead = Line.HeadKey();
         var issued = (TicketIssued)leg.Issued.Event;
         var ahead = Line.Ahead(issued.TicketId);
         var view = new TicketView
@@ -480,8 +479,23 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         }
     }
 
-    private Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, string actor, DateTimeOffset now, IReadOnlyList<StreamPosition>? alsoExpected = null) =>
-        AppendAsync(events, _hall.LocalTime(now), actor, alsoExpected);
+    private Task<IReadOnlyList<JournalRecord>> AppendAsync(IReadOnlyList<HallEvent> events, string actor, DateTimeOffset now) =>
+        AppendAsync(events, _hall.LocalTime(now), actor);
+
+    /// <summary>Journals tickets leaving the line, with the head the line will have: the hall's dispatch index takes it with the commit.</summary>
+    private async Task<IReadOnlyList<JournalRecord>> AppendAsync(
+        IReadOnlyList<HallEvent> events,
+        string actor,
+        DateTimeOffset now,
+        IReadOnlyCollection<string> leaving,
+        bool taken = false,
+        IReadOnlyList<StreamPosition>? alsoExpected = null)
+    {
+        var head = Line.HeadKeyWithout(leaving);
+        var records = await AppendAsync(events, _hall.LocalTime(now), actor, alsoExpected, new QueueReport(_matter.Code, head, taken));
+        _reportedHead = head;
+        return records;
+    }
 
     protected override async Task OnCaughtUpAsync()
     {

@@ -125,5 +125,24 @@ public sealed class WaitingLine
     public IReadOnlyList<WaitingTicket> IssuedBefore(DateOnly day) =>
         [.. _priority.Concat(_normal).Where(t => t.ServiceDay < day).OrderBy(t => t.Seq)];
 
-    public QueueHead? HeadKey() => Head is { } head ? new QueueHead(head.TicketId, head.Priority, head.IssuedAt, head.Seq) : null;
+    public QueueHead? HeadKey() => Head is { } head ? Key(head) : null;
+
+    /// <summary>The head the line will have once <paramref name="leaving"/> have left it.</summary>
+    public QueueHead? HeadKeyWithout(IReadOnlyCollection<string> leaving)
+    {
+        foreach (var line in new[] { _priority, _normal })
+        {
+            foreach (var ticket in line)
+            {
+                if (!leaving.Contains(ticket.TicketId))
+                {
+                    return Key(ticket);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private static QueueHead Key(WaitingTicket ticket) => new(ticket.TicketId, ticket.Priority, ticket.IssuedAt, ticket.Seq);
 }

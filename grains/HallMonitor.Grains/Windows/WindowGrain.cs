@@ -138,6 +138,7 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
                 return null;
             }
 
+            // A take's append ends the claim with its commit; every other way out of the take ends it here.
             JournalRecord? taken;
             try
             {
@@ -146,16 +147,23 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
             catch (StaleStreamException stale) when (stale.Stream == Stream)
             {
                 // An earlier call of this window went through after it had timed out.
+                await hall.ReleaseClaimAsync(candidate.Matter);
                 await CatchUpOrRefuseAsync();
                 continue;
             }
-            catch (Exception exception) when (exception is not HallMonitorException)
+            catch (Exception exception)
             {
-                // The queue may have journaled the call all the same: trust the journal, not the silence.
-                FallBehind();
+                await hall.ReleaseClaimAsync(candidate.Matter);
+                if (exception is not HallMonitorException)
+                {
+                    // The queue may have journaled the call all the same: trust the journal, not the silence.
+                    FallBehind();
+                }
+
                 throw;
             }
-            finally
+
+            if (taken is null)
             {
                 await hall.ReleaseClaimAsync(candidate.Matter);
             }
