@@ -7,14 +7,16 @@
 # Kestrel and middleware, touching no grain) and then POST /api/halls/xinqu/tickets (issue.lua). Prints the
 # load average and the server's CPU with each run. Stops the server and deletes its data at the end.
 #
-#   bench/http/run.sh                          # 2 threads, 64 connections, 15 s each
+#   bench/http/run.sh                          # 2 threads, 64 connections, 15 s each, six matters
 #   DURATION=30s CONNECTIONS=128 bench/http/run.sh
+#   MATTERS=BIZ-REG,TAX-INV bench/http/run.sh   # issue for these matters (codes of web/halls.json)
 set -euo pipefail
 
 duration=${DURATION:-15s}
 connections=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 warmup=${WARMUP:-3s}
+matters=${MATTERS:-}
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -74,10 +76,10 @@ measure() {
 echo "$(nproc) cores; $(uname -sr); server $url, silo port $silo_port, gateway port $gateway_port; SQLite in $data"
 echo "warm-up: $warmup of each"
 wrk -t"$threads" -c"$connections" -d"$warmup" "$url/healthz" >/dev/null
-wrk -t"$threads" -c"$connections" -d"$warmup" -s "$here/issue.lua" "$url" >/dev/null
+wrk -t"$threads" -c"$connections" -d"$warmup" -s "$here/issue.lua" "$url" ${matters:+-- "$matters"} >/dev/null
 
 measure "floor: GET /healthz" "$url/healthz"
-measure "durable issuance: POST /api/halls/xinqu/tickets" -s "$here/issue.lua" "$url"
+measure "durable issuance: POST /api/halls/xinqu/tickets${matters:+ ($matters)}" -s "$here/issue.lua" "$url" ${matters:+-- "$matters"}
 
 echo
 echo "tickets in the journal: $(sqlite3 "$data/data/hallmonitor.db" "SELECT count(*) FROM journal WHERE type = 'ticketIssued'" 2>/dev/null || echo '?')"
