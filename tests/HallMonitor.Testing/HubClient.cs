@@ -77,16 +77,23 @@ public sealed class HubClient : IAsyncDisposable
         }
     }
 
-    /// <summary>Messages already received and not yet read.</summary>
-    public List<HubMessage> Drain()
+    /// <summary>
+    /// The pushed messages up to and including the first that <paramref name="last"/> accepts, in arrival order.
+    /// Read up to a marker the server sends later on the same connection, they show what arrived before it.
+    /// </summary>
+    public async Task<List<HubMessage>> UntilAsync(Func<HubMessage, bool> last, TimeSpan? within = null)
     {
-        var drained = new List<HubMessage>();
-        while (_messages.Reader.TryRead(out var message))
+        using var limit = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(10));
+        var read = new List<HubMessage>();
+        while (true)
         {
-            drained.Add(message);
+            var message = await _messages.Reader.ReadAsync(limit.Token);
+            read.Add(message);
+            if (last(message))
+            {
+                return read;
+            }
         }
-
-        return drained;
     }
 
     public async ValueTask DisposeAsync()

@@ -7,6 +7,8 @@ namespace HallMonitor.Web.Tests;
 /// <summary>The product as a real process, killed with SIGKILL and restarted on the same data folder.</summary>
 public sealed class CrashRecoveryTests : IDisposable
 {
+    private const int Enough = 150;
+    private static readonly TimeSpan LoadDeadline = TimeSpan.FromSeconds(30);
     private static readonly string[] ClerkWindows = ["01", "02", "03"];
     private readonly string _folder = Directory.CreateTempSubdirectory("hallmonitor-crash-").FullName;
 
@@ -81,6 +83,16 @@ public sealed class CrashRecoveryTests : IDisposable
     {
         var halls = TestHalls.WriteFile(_folder);
         var acknowledged = new ConcurrentDictionary<string, TicketState>();
+        var enough = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Acknowledge(string ticketId, TicketState state)
+        {
+            acknowledged[ticketId] = state;
+            if (acknowledged.Count >= Enough)
+            {
+                enough.TrySetResult();
+            }
+        }
+
         await using (var web = await WebProcess.StartAsync(DataDir, halls))
         {
             var client = web.Client;
@@ -92,7 +104,7 @@ public sealed class CrashRecoveryTests : IDisposable
                     var response = await client.PostAsJsonAsync($"{Api.Hall}/tickets", new { matter = "BIZ-REG" }, Api.Json);
                     response.EnsureSuccessStatusCode();
                     var ticket = await response.Content.ReadFromJsonAsync<TicketView>(Api.Json);
-                    acknowledged[ticket!.TicketId] = TicketState.Waiting;
+                    Acknowledge(ticket!.TicketId, TicketState.Waiting);
                 }
             }));
             var clerks = ClerkWindows.Select(window => Task.Run(async () =>
@@ -105,19 +117,24 @@ public sealed class CrashRecoveryTests : IDisposable
                         continue;
                     }
 
-                    acknowledged[ticket.TicketId] = TicketState.Called;
+                    Acknowledge(ticket.TicketId, TicketState.Called);
                     await client.ActAsync(window, "start");
-                    acknowledged[ticket.TicketId] = TicketState.Serving;
+                    Acknowledge(ticket.TicketId, TicketState.Serving);
                     await client.ActAsync(window, "complete");
-                    acknowledged[ticket.TicketId] = TicketState.Completed;
+                    Acknowledge(ticket.TicketId, TicketState.Completed);
                 }
             }));
-            var load = Task.WhenAll(kiosks.Concat(clerks));
+            var workers = kiosks.Concat(clerks).ToList();
+            var load = Task.WhenAll(workers);
 
-            while (acknowledged.Count < 150)
-            {
-                await Task.Yield();
-            }
+            // Workers run until told to stop: one that ends before is a failure, and ends the wait with its error.
+            var firstEnded = Task.WhenAny(workers);
+            var ended = await Task.WhenAny(enough.Task, firstEnded, Task.Delay(LoadDeadline));
+            Assert.True(
+                ended == enough.Task,
+                ended == firstEnded
+                    ? $"A worker failed after {acknowledged.Count} of {Enough} tickets: {(await firstEnded).Exception?.GetBaseException().Message}"
+                    : $"Only {acknowledged.Count} of {Enough} tickets acknowledged after {LoadDeadline.TotalSeconds} s.");
 
             await web.KillAsync();
             stop.Cancel();
