@@ -11,10 +11,11 @@ public interface IHallGrain : IGrainWithStringKey
     Task<HallSnapshot> GetSnapshotAsync();
 
     /// <summary>
-    /// Numbers and journals a new ticket (and the transfer it comes from, atomically), on condition that the
-    /// matter's queue is still at <paramref name="queue"/> (and the sending window at its position).
+    /// Numbers and journals a new ticket (and the transfer it comes from, atomically, on condition that the
+    /// sending window is still where it was), then hands it to the matter's queue and answers the queue's view
+    /// of it. Issues of one matter share commits: the queue is busy only for putting the ticket in line.
     /// </summary>
-    Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer, StreamPosition queue);
+    Task<IssuedTicket> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer);
 
     /// <summary>
     /// Claims the best waiting ticket for a window: priority first, then the longest wait. While a claim on
@@ -38,7 +39,7 @@ public interface IHallGrain : IGrainWithStringKey
     /// <see cref="StaleStreamException"/> when a stream moved past its expected position, and with
     /// <see cref="JournalUnavailableException"/> when the write failed; either way nothing was stored.
     /// </summary>
-    Task<IReadOnlyList<JournalRecord>> AppendAsync(JournalAppend append);
+    Task<JournalAppended> AppendAsync(JournalAppend append);
 
     /// <summary>Waits until every append sequenced so far has committed or failed, and answers the durable end.</summary>
     Task<long> SettleJournalAsync();
@@ -59,9 +60,16 @@ public interface IHallGrain : IGrainWithStringKey
     Task<long> EnsureActiveAsync();
 }
 
-/// <summary>A newly numbered and journaled ticket, with what the matter needs to estimate its wait.</summary>
+/// <summary>
+/// A newly numbered and journaled ticket, with what the matter needs to estimate its wait, and the queue's
+/// previous event in the journal (a queue that has not seen it catches up from the journal first).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.IssuedLeg")]
-public sealed record IssuedLeg(JournalRecord Issued, JournalRecord? Transferred, int ServingWindows, double AverageHandleSeconds);
+public sealed record IssuedLeg(JournalRecord Issued, JournalRecord? Transferred, int ServingWindows, double AverageHandleSeconds, long QueuePreviousSeq);
+
+/// <summary>An issued ticket as its queue sees it, and the transfer it came from.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.IssuedTicket")]
+public sealed record IssuedTicket(TicketView Ticket, JournalRecord? Transferred);
 
 /// <summary>The head of a matter's queue: what dispatch orders by.</summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.QueueHead")]
@@ -72,7 +80,20 @@ public sealed record QueueHead(string TicketId, bool Priority, DateTimeOffset Is
 /// from a queue, also its head once they apply, which the hall's dispatch index takes with the commit.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.JournalAppend")]
-public sealed record JournalAppend(IReadOnlyList<HallEvent> Events, DateTimeOffset At, string Actor, IReadOnlyList<StreamPosition> Expected, QueueReport? Queue = null);
+public sealed record JournalAppend(
+    IReadOnlyList<HallEvent> Events,
+    DateTimeOffset At,
+    string Actor,
+    IReadOnlyList<StreamPosition> Expected,
+    QueueReport? Queue = null,
+    JournalStream? Own = null);
+
+/// <summary>
+/// The durable records of an append, and the last event of the caller's own stream before them: a caller that
+/// has not applied that one reads it from the journal first, so that it applies its stream in order.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.JournalAppended")]
+public sealed record JournalAppended(IReadOnlyList<JournalRecord> Records, long OwnPreviousSeq);
 
 /// <summary>
 /// A queue's head after an append; <see cref="Taken"/> when the append is a window's take, which ends the

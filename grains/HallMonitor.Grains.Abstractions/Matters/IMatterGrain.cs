@@ -7,11 +7,20 @@ namespace HallMonitor.Grains;
 /// </summary>
 public interface IMatterGrain : IGrainWithStringKey
 {
-    /// <summary>Takes a number for a visitor; the answer carries people ahead and the estimated wait.</summary>
+    /// <summary>
+    /// Takes a number for a visitor; the answer carries people ahead and the estimated wait. The hall numbers
+    /// and journals it and then puts it in this queue (<see cref="EnqueueAsync"/>); interleaving, because this
+    /// request only waits, so that many issues of a matter share one commit.
+    /// </summary>
+    [AlwaysInterleave]
     Task<TicketView> IssueAsync(TicketChannel channel, bool priority, string actor);
 
-    /// <summary>Queues the new leg of a ticket transferred from another matter, journaled with the transfer.</summary>
+    /// <summary>Queues the new leg of a ticket transferred from another matter, journaled with the transfer (as <see cref="IssueAsync"/>).</summary>
+    [AlwaysInterleave]
     Task<TransferOutcome> IssueTransferAsync(TransferSource source);
+
+    /// <summary>Puts a ticket the hall has journaled in line; answers it with the people ahead and the estimate.</summary>
+    Task<TicketView> EnqueueAsync(IssuedLeg leg);
 
     /// <summary>
     /// Gives the ticket to a window if it is still waiting here; null if another window got it first. Refused with

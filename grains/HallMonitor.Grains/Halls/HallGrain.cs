@@ -198,9 +198,9 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             : await GrainFactory.GetMatter(_hall.Id, alert.Matter).AcknowledgeAlertAsync(alertId, by);
     }
 
-    public async Task<IssuedLeg> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer, StreamPosition queue)
+    public async Task<IssuedTicket> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer)
     {
-        IReadOnlyList<StreamPosition> expected = transfer is null ? [queue] : [queue, new StreamPosition(JournalStream.Window(transfer.WindowId), transfer.WindowSeq)];
+        IReadOnlyList<StreamPosition> expected = transfer is null ? [] : [new StreamPosition(JournalStream.Window(transfer.WindowId), transfer.WindowSeq)];
 
         // Before a number is reserved: a refusal after it would leave a gap in the numbering.
         _journal.EnsureCurrent(expected);
@@ -231,6 +231,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             : [new TicketTransferred(transfer.TicketId, transfer.Number, transfer.Matter, transfer.WindowId, transfer.Clerk, matter, ticketId, Seconds(now - transfer.StartedAt)), issued];
 
         IReadOnlyList<JournalRecord> records;
+        var queuePrevious = _journal.LastOf(JournalStream.Queue(matter));
         _issuesInFlight++;
         try
         {
@@ -256,11 +257,38 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             _dispatch.Update(matter, new QueueHead(ticketId, priority, records[^1].At, records[^1].Seq));
         }
 
-        return new IssuedLeg(records[^1], transfer is null ? null : records[0], ServingWindows(matter), AverageHandleSeconds(definition));
+        var leg = new IssuedLeg(records[^1], transfer is null ? null : records[0], ServingWindows(matter), AverageHandleSeconds(definition), queuePrevious);
+        TicketView view;
+        try
+        {
+            view = await GrainFactory.GetMatter(_hall.Id, matter).EnqueueAsync(leg);
+        }
+        catch (Exception exception) when (exception is not HallMonitorException)
+        {
+            // The ticket is issued (durable) whatever happens now: answering an error would have the kiosk issue
+            // another. The queue finds the ticket in the journal when it is asked for it or hears of the next one.
+            LogEnqueueFailed(_logger, exception, issued.TicketId);
+            view = new TicketView
+            {
+                TicketId = ticketId,
+                Number = number,
+                Matter = matter,
+                MatterName = definition.Name,
+                Channel = channel,
+                Priority = priority,
+                State = TicketState.Waiting,
+                IssuedAt = records[^1].At,
+                TransferredFrom = transfer?.TicketId,
+            };
+        }
+
+        return new IssuedTicket(view, transfer is null ? null : records[0]);
     }
 
-    public async Task<IReadOnlyList<JournalRecord>> AppendAsync(JournalAppend append)
+    public async Task<JournalAppended> AppendAsync(JournalAppend append)
     {
+        // Read in the same turn as the sequencing below, with no await between: nothing else is sequenced meanwhile.
+        var previous = append.Own is { } own ? _journal.LastOf(own) : 0;
         var records = await _journal.AppendAsync(append.Events, append.At, append.Actor, expected: append.Expected);
         if (append.Queue is { } queue)
         {
@@ -272,7 +300,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             }
         }
 
-        return records;
+        return new JournalAppended(records, previous);
     }
 
     public async Task<long> SettleJournalAsync()
@@ -281,7 +309,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         return _journal.DurableSeq;
     }
 
-    protected override Task<IReadOnlyList<JournalRecord>> WriteAsync(JournalAppend append) => AppendAsync(append);
+    protected override Task<JournalAppended> WriteAsync(JournalAppend append) => AppendAsync(append);
 
     protected override Task<long> SettleWritesAsync() => SettleJournalAsync();
 
@@ -572,6 +600,9 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Hall {HallId} rolled over to {Today}: expired the leftovers of {Matters} queues and {Windows} windows")]
     private static partial void LogRolledOver(ILogger logger, string hallId, DateOnly today, int matters, int windows);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {TicketId} is issued, but its queue did not take it in line now; it reads it from the journal")]
+    private static partial void LogEnqueueFailed(ILogger logger, Exception exception, string ticketId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Waking the clocks of hall {HallId} failed; the next reminder tick tries again")]
     private static partial void LogWakeFailed(ILogger logger, Exception exception, string hallId);

@@ -151,6 +151,15 @@ public sealed class HallJournal
         }
     }
 
+    /// <summary>The last event sequenced for <paramref name="stream"/> (or an upper bound of it after a reload).</summary>
+    public long LastOf(JournalStream stream)
+    {
+        lock (_lock)
+        {
+            return _streams.GetValueOrDefault(stream, _streamsKnownFrom);
+        }
+    }
+
     /// <summary>The last event in the store, whichever process wrote it.</summary>
     public async Task<long> ReadDurableEndAsync(CancellationToken cancellationToken = default) =>
         (await _store.ReadTailAsync(HallId, cancellationToken)).Seq;

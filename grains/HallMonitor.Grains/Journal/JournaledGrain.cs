@@ -46,6 +46,9 @@ public abstract partial class JournaledGrain<TState> : Grain
     /// </summary>
     protected virtual JournalStream? Stream => null;
 
+    /// <summary>Whether this grain's appends are refused when its own stream moved (on by default; see <see cref="Stream"/>).</summary>
+    protected virtual bool GuardsOwnStream => true;
+
     /// <summary>Loads the events written after the checkpoint and keeps checkpointing while active.</summary>
     protected async Task RestoreAsync(HallJournal journal, Func<long, JournalQuery> eventsAfter, CancellationToken cancellationToken)
     {
@@ -125,9 +128,12 @@ public abstract partial class JournaledGrain<TState> : Grain
     /// Waits until everything sequenced so far is settled, then applies this grain's events the state does not
     /// reflect yet. Returns how many events of the grain's own stream it applied.
     /// </summary>
-    protected async Task<int> CatchUpAsync()
+    protected async Task<int> CatchUpAsync() => await CatchUpToAsync(await SettleWritesAsync());
+
+    /// <summary>Applies this grain's events up to <paramref name="durable"/>, a position known to be committed.</summary>
+    protected async Task<int> CatchUpToAsync(long durable)
     {
-        var applied = await ReplayAsync(await SettleWritesAsync(), CancellationToken.None);
+        var applied = await ReplayAsync(durable, CancellationToken.None);
         if (applied > 0)
         {
             await OnCaughtUpAsync();
@@ -154,11 +160,13 @@ public abstract partial class JournaledGrain<TState> : Grain
     {
         for (var attempt = 0; ; attempt++)
         {
-            IReadOnlyList<StreamPosition> expected = Stream is { } stream ? [new StreamPosition(stream, State.AppliedSeq), .. alsoExpected ?? []] : alsoExpected ?? [];
-            IReadOnlyList<JournalRecord> records;
+            IReadOnlyList<StreamPosition> expected = Stream is { } stream && GuardsOwnStream
+                ? [new StreamPosition(stream, State.AppliedSeq), .. alsoExpected ?? []]
+                : alsoExpected ?? [];
+            JournalAppended appended;
             try
             {
-                records = await WriteAsync(new JournalAppend(events, at, actor, expected, queue));
+                appended = await WriteAsync(new JournalAppend(events, at, actor, expected, queue, GuardsOwnStream ? null : Stream));
             }
             catch (StaleStreamException stale) when (stale.Stream == Stream && attempt == 0)
             {
@@ -176,6 +184,14 @@ public abstract partial class JournaledGrain<TState> : Grain
                 throw;
             }
 
+            var records = appended.Records;
+            if (appended.OwnPreviousSeq > State.AppliedSeq)
+            {
+                // An event of this grain's stream written by someone else (the hall issuing a ticket) came before
+                // these and has not reached the grain yet: the journal has it, committed before ours.
+                await CatchUpToAsync(records[^1].Seq);
+            }
+
             foreach (var record in records)
             {
                 ApplyRecord(record);
@@ -186,7 +202,7 @@ public abstract partial class JournaledGrain<TState> : Grain
     }
 
     /// <summary>Hands an append to the hall's one journal writer (the hall grain).</summary>
-    protected virtual Task<IReadOnlyList<JournalRecord>> WriteAsync(JournalAppend append) =>
+    protected virtual Task<JournalAppended> WriteAsync(JournalAppend append) =>
         GrainFactory.GetHall(_journal.HallId).AppendAsync(append);
 
     /// <summary>Waits for the hall's journal writer to settle what it sequenced so far; answers the durable end.</summary>

@@ -60,11 +60,16 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         _logger = logger;
     }
 
-    private const int IssueAttempts = 3;
-
     private WaitingLine Line => State.Line;
 
     protected override JournalStream? Stream => JournalStream.Queue(_matter.Code);
+
+    /// <summary>
+    /// Not guarded: the hall journals this queue's tickets without it, many in one commit, so its stream moves
+    /// while it decides. What it decides (a take of its head, a cancel, an expiry, an alert) stays right with
+    /// tickets added at the end of the line; a ticket it has not seen yet it reads from the journal when asked.
+    /// </summary>
+    protected override bool GuardsOwnStream => false;
 
     protected override string Describe() => $"The queue of {_matter.Name}";
 
@@ -87,50 +92,63 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         _alertTimer = ArmClock(null, SettleAsync, TimeSpan.Zero);
     }
 
-    public async Task<TicketView> IssueAsync(TicketChannel channel, bool priority, string actor)
-    {
-        var leg = await IssueLegAsync(channel, priority, actor, transfer: null);
-        return await EnqueueAsync(leg);
-    }
+    public async Task<TicketView> IssueAsync(TicketChannel channel, bool priority, string actor) =>
+        (await _hallGrain.IssueTicketAsync(_matter.Code, channel, priority, actor, transfer: null)).Ticket;
 
     public async Task<TransferOutcome> IssueTransferAsync(TransferSource source)
     {
         // A visitor sent on from a window has queued once already: the new leg is called ahead of first visits.
-        var leg = await IssueLegAsync(TicketChannel.Kiosk, priority: true, source.Clerk, source);
-        var view = await EnqueueAsync(leg);
-        return new TransferOutcome(leg.Transferred!, view with { TransferredFrom = source.TicketId });
+        var issued = await _hallGrain.IssueTicketAsync(_matter.Code, TicketChannel.Kiosk, priority: true, source.Clerk, source);
+        return new TransferOutcome(issued.Transferred!, issued.Ticket with { TransferredFrom = source.TicketId });
     }
 
-    /// <summary>
-    /// Has the hall number and journal a leg for this queue as it stands. The hall's answer is not trusted
-    /// blindly: if the call fails, the leg may have been journaled all the same, so the queue catches up from
-    /// the journal; if the queue had missed a leg of an earlier call, the hall refuses and the queue catches up
-    /// and asks again (issuing fits any state of the queue).
-    /// </summary>
-    private async Task<IssuedLeg> IssueLegAsync(TicketChannel channel, bool priority, string actor, TransferSource? transfer)
+    public async Task<TicketView> EnqueueAsync(IssuedLeg leg)
     {
-        await CatchUpIfBehindAsync();
-        for (var attempt = 1; ; attempt++)
+        if (leg.QueuePreviousSeq > State.AppliedSeq)
         {
-            try
-            {
-                return await _hallGrain.IssueTicketAsync(_matter.Code, channel, priority, actor, transfer, new StreamPosition(Stream!, State.AppliedSeq));
-            }
-            catch (StaleStreamException stale) when (stale.Stream == Stream && attempt < IssueAttempts)
-            {
-                await CatchUpAsync();
-            }
-            catch (Exception exception) when (exception is not HallMonitorException)
-            {
-                FallBehind();
-                throw;
-            }
+            // An event of this queue before this one has not reached it (a leg still on its way, or one whose
+            // hand-over failed): the journal has both, committed.
+            await CatchUpToAsync(leg.Issued.Seq);
         }
+
+        // Applied already if a catch-up read it from the journal first (it is skipped then).
+        ApplyRecord(leg.Issued);
+
+        // The hall put the ticket in its dispatch index when it journaled it.
+        _reportedHead = Line.HeadKey();
+        var issued = (TicketIssued)leg.Issued.Event;
+        var ahead = Line.Contains(issued.TicketId) ? Line.Ahead(issued.TicketId) : 0;
+        var view = new TicketView
+        {
+            TicketId = issued.TicketId,
+            Number = issued.Number,
+            Matter = issued.Matter,
+            MatterName = _matter.Name,
+            Channel = issued.Channel,
+            Priority = issued.Priority,
+            State = TicketState.Waiting,
+            IssuedAt = leg.Issued.At,
+            TransferredFrom = issued.TransferredFrom,
+            Ahead = ahead,
+            EstimatedWaitSeconds = WaitEstimate.Seconds(ahead, leg.ServingWindows, leg.AverageHandleSeconds),
+        };
+
+        // The ticket is issued (and answered) even if the backlog alert cannot be journaled now; the next
+        // settle, at the latest on the next activation, raises it.
+        await TrySettleBacklogAsync();
+        ArmAlertTimer();
+        return view;
     }
 
     public async Task<JournalRecord?> TryTakeAsync(string ticketId, string windowId, string clerk, long windowSeq)
     {
         await CatchUpIfBehindAsync();
+        if (Line.Head?.TicketId != ticketId)
+        {
+            // The hall's index knows a ticket this queue does not (its hand-over failed): the journal has it.
+            await CatchUpAsync();
+        }
+
         if (Line.Head is not { } head || head.TicketId != ticketId)
         {
             // The hall's index was behind: give it the true head so that the window's next try finds it.
@@ -251,36 +269,6 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
 
                 break;
         }
-    }
-
-    private async Task<TicketView> EnqueueAsync(IssuedLeg leg)
-    {
-        ApplyRecord(leg.Issued);
-
-        // The hall put the ticket in its dispatch index when it journaled it.
-        _reportedHead = Line.HeadKey();
-        var issued = (TicketIssued)leg.Issued.Event;
-        var ahead = Line.Ahead(issued.TicketId);
-        var view = new TicketView
-        {
-            TicketId = issued.TicketId,
-            Number = issued.Number,
-            Matter = issued.Matter,
-            MatterName = _matter.Name,
-            Channel = issued.Channel,
-            Priority = issued.Priority,
-            State = TicketState.Waiting,
-            IssuedAt = leg.Issued.At,
-            TransferredFrom = issued.TransferredFrom,
-            Ahead = ahead,
-            EstimatedWaitSeconds = WaitEstimate.Seconds(ahead, leg.ServingWindows, leg.AverageHandleSeconds),
-        };
-
-        // The ticket is issued (and answered) even if the backlog alert cannot be journaled now; the next
-        // settle, at the latest on the next activation, raises it.
-        await TrySettleBacklogAsync();
-        ArmAlertTimer();
-        return view;
     }
 
     /// <summary>The events of a ticket leaving the line: the leaving itself, its alert resolved, the backlog re-judged.</summary>
@@ -493,7 +481,10 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
     {
         var head = Line.HeadKeyWithout(leaving);
         var records = await AppendAsync(events, _hall.LocalTime(now), actor, alsoExpected, new QueueReport(_matter.Code, head, taken));
+
+        // The hall took that head with the commit; a ticket issued meanwhile may have changed it since.
         _reportedHead = head;
+        await ReportHeadAsync();
         return records;
     }
 

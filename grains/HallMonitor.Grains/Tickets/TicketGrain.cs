@@ -69,7 +69,7 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
         }
 
         var rated = new TicketRated(_ticketId, ticket.Number, ticket.Matter, ticket.Window, ticket.Clerk, score, comment);
-        var records = await GrainFactory.GetHall(_hall.Id).AppendAsync(new JournalAppend([rated], _hall.LocalTime(time.GetUtcNow()), actor, []));
+        var records = (await GrainFactory.GetHall(_hall.Id).AppendAsync(new JournalAppend([rated], _hall.LocalTime(time.GetUtcNow()), actor, []))).Records;
         _fold.Apply(records[0]);
         return View(withHistory: false);
     }
