@@ -5,7 +5,7 @@ namespace HallMonitor.Grains;
 
 /// <summary>
 /// Writes a string that already holds JSON (an event's data as journaled) as that JSON, not as a string.
-/// The data crosses grain boundaries as text: <see cref="JsonElement"/> has no Orleans codec.
+/// The data crosses grain boundaries as text: a parsed JSON element has no Orleans codec.
 /// </summary>
 public sealed class RawJsonConverter : JsonConverter<string>
 {
