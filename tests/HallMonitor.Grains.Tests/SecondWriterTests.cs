@@ -20,10 +20,7 @@ public sealed class SecondWriterTests
     public async Task SecondWriter_BehindTheStoredChain_IsRefusedAndStoresNothing(string kind)
     {
         await using var store = await OpenAsync(kind);
-        var first = new HallJournal(Hall, store.Journal);
-        var second = new HallJournal(Hall, store.Journal);
-        await first.ReloadAsync();
-        await second.ReloadAsync();
+        var (first, second) = await TwoWritersAsync(store);
 
         await first.AppendAsync([Opened("01")], At, "first");
         var refused = await Assert.ThrowsAsync<JournalUnavailableException>(() => second.AppendAsync([Opened("02")], At, "second"));
@@ -38,10 +35,7 @@ public sealed class SecondWriterTests
     public async Task SecondWriter_AfterARefusal_ContinuesTheChainItFoundStored(string kind)
     {
         await using var store = await OpenAsync(kind);
-        var first = new HallJournal(Hall, store.Journal);
-        var second = new HallJournal(Hall, store.Journal);
-        await first.ReloadAsync();
-        await second.ReloadAsync();
+        var (first, second) = await TwoWritersAsync(store);
         await first.AppendAsync([Opened("01"), Opened("02")], At, "first");
         await Assert.ThrowsAsync<JournalUnavailableException>(() => second.AppendAsync([Opened("03")], At, "second"));
 
@@ -55,6 +49,16 @@ public sealed class SecondWriterTests
     }
 
     private static WindowOpened Opened(string window) => new(window, $"clerk{window}");
+
+    /// <summary>Two journals of the same hall over one store, both loaded from the same (empty) tail: two silos' writers.</summary>
+    private static async Task<(HallJournal First, HallJournal Second)> TwoWritersAsync(Store store)
+    {
+        var first = new HallJournal(Hall, store.Journal);
+        var second = new HallJournal(Hall, store.Journal);
+        await first.ReloadAsync();
+        await second.ReloadAsync();
+        return (first, second);
+    }
 
     private static Task<Store> OpenAsync(string kind)
     {
