@@ -103,8 +103,10 @@ public sealed class HubClient : IAsyncDisposable
         {
             await _socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", CancellationToken.None);
         }
-        catch (WebSocketException)
+        catch (Exception exception) when (exception is WebSocketException or ObjectDisposedException)
         {
+            // The server ended the connection first: a real socket says so with WebSocketException, a test
+            // server's socket with ObjectDisposedException.
         }
 
         await _receiving.ContinueWith(_ => { }, TaskScheduler.Default);
