@@ -4,6 +4,11 @@ namespace HallMonitor.Testing;
 /// A clock that moves only when told to. Timers fire synchronously inside <see cref="Advance"/>, in due
 /// order, with the clock set to each timer's due moment, so tests about time never sleep.
 /// </summary>
+/// <remarks>
+/// Kept instead of <c>FakeTimeProvider</c> (Microsoft.Extensions.TimeProvider.Testing 10.11.0): when another
+/// thread reads that clock or arms a timer while a test advances it, a due callback runs on that thread and
+/// <c>Advance</c> may return before it has run, so a grain call made next need not queue behind the tick.
+/// </remarks>
 public sealed class ManualTimeProvider(DateTimeOffset start, TimeZoneInfo? localTimeZone = null) : TimeProvider
 {
     private readonly Lock _lock = new();
