@@ -83,6 +83,25 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         _rollOver = ArmClock(null, RollOverAsync, TimeSpan.Zero);
     }
 
+    /// <summary>
+    /// Brings the projection up to the journal's durable end before the last checkpoint: the feed that delivers
+    /// commits stops before the silo deactivates its grains, so a graceful stop leaves a current checkpoint.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await CatchUpAsync(_journal.DurableSeq);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The checkpoint is only a shortcut: the next activation replays whatever it lacks.
+            LogFinalCatchUpFailed(_logger, exception, _hall.Id);
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
     /// <summary>The wake reminder: roll over if the day changed unseen, and keep the queues' and windows' clocks alive.</summary>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -519,11 +538,12 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
     private async Task RollOverOnceAsync()
     {
-        if (_issuesInFlight > 0)
+        while (_issuesInFlight > 0)
         {
-            // A number issued just before midnight is still on its way to the journal; roll over once it is there.
-            _rollOver?.Change(TimeSpan.FromSeconds(1), Timeout.InfiniteTimeSpan);
-            return;
+            // A number issued just before midnight is still on its way to the journal; roll over once it is there
+            // (the yield lets the issue's own continuation count it done).
+            await _journal.WhenSettledAsync();
+            await Task.Yield();
         }
 
         var today = _hall.ServiceDay(_time.GetUtcNow());
@@ -603,6 +623,9 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {TicketId} is issued, but its queue did not take it in line now; it reads it from the journal")]
     private static partial void LogEnqueueFailed(ILogger logger, Exception exception, string ticketId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hall {HallId} could not catch up before its last checkpoint; its next activation replays the rest")]
+    private static partial void LogFinalCatchUpFailed(ILogger logger, Exception exception, string hallId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Waking the clocks of hall {HallId} failed; the next reminder tick tries again")]
     private static partial void LogWakeFailed(ILogger logger, Exception exception, string hallId);
