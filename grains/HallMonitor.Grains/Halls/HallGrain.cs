@@ -268,12 +268,12 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             _issuesInFlight--;
         }
 
-        // A new ticket joins the end of its line (priority tickets before the others), so it is the queue's new head
-        // only if the line was empty or held no priority ticket before a priority one; the queue does not report it.
+        // The queue does not report the head a new ticket gives it: the hall knows it from the journaled ticket.
         var current = _dispatch.HeadOf(matter);
-        if (current is null || (priority && !current.Priority))
+        var head = WaitingLine.HeadAfterJoining(current, new QueueHead(ticketId, priority, records[^1].At, records[^1].Seq));
+        if (head != current)
         {
-            _dispatch.Update(matter, new QueueHead(ticketId, priority, records[^1].At, records[^1].Seq));
+            _dispatch.Update(matter, head);
         }
 
         var leg = new IssuedLeg(records[^1], transfer is null ? null : records[0], ServingWindows(matter), AverageHandleSeconds(definition), queuePrevious);
@@ -287,18 +287,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             // The ticket is issued (durable) whatever happens now: answering an error would have the kiosk issue
             // another. The queue finds the ticket in the journal when it is asked for it or hears of the next one.
             LogEnqueueFailed(_logger, exception, issued.TicketId);
-            view = new TicketView
-            {
-                TicketId = ticketId,
-                Number = number,
-                Matter = matter,
-                MatterName = definition.Name,
-                Channel = channel,
-                Priority = priority,
-                State = TicketState.Waiting,
-                IssuedAt = records[^1].At,
-                TransferredFrom = transfer?.TicketId,
-            };
+            view = WaitingLine.View(records[^1], definition.Name);
         }
 
         return new IssuedTicket(view, transfer is null ? null : records[0]);

@@ -142,7 +142,7 @@ public sealed class HallJournal
 
             foreach (var position in expected ?? [])
             {
-                var last = _streams.GetValueOrDefault(position.Stream, _streamsKnownFrom);
+                var last = LastOfLocked(position.Stream);
                 if (last > position.AfterSeq)
                 {
                     throw new StaleStreamException(position.Stream, last);
@@ -156,9 +156,12 @@ public sealed class HallJournal
     {
         lock (_lock)
         {
-            return _streams.GetValueOrDefault(stream, _streamsKnownFrom);
+            return LastOfLocked(stream);
         }
     }
+
+    /// <summary>Under <see cref="_lock"/>: a stream this journal has not sequenced since its reload may have events up to the tail.</summary>
+    private long LastOfLocked(JournalStream stream) => _streams.GetValueOrDefault(stream, _streamsKnownFrom);
 
     /// <summary>The last event in the store, whichever process wrote it.</summary>
     public async Task<long> ReadDurableEndAsync(CancellationToken cancellationToken = default) =>

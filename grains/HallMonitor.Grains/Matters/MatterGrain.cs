@@ -116,22 +116,9 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
 
         // The hall put the ticket in its dispatch index when it journaled it.
         _reportedHead = Line.HeadKey();
-        var issued = (TicketIssued)leg.Issued.Event;
-        var ahead = Line.Contains(issued.TicketId) ? Line.Ahead(issued.TicketId) : 0;
-        var view = new TicketView
-        {
-            TicketId = issued.TicketId,
-            Number = issued.Number,
-            Matter = issued.Matter,
-            MatterName = _matter.Name,
-            Channel = issued.Channel,
-            Priority = issued.Priority,
-            State = TicketState.Waiting,
-            IssuedAt = leg.Issued.At,
-            TransferredFrom = issued.TransferredFrom,
-            Ahead = ahead,
-            EstimatedWaitSeconds = WaitEstimate.Seconds(ahead, leg.ServingWindows, leg.AverageHandleSeconds),
-        };
+        var view = WaitingLine.View(leg.Issued, _matter.Name);
+        var ahead = Line.Contains(view.TicketId) ? Line.Ahead(view.TicketId) : 0;
+        view = view with { Ahead = ahead, EstimatedWaitSeconds = WaitEstimate.Seconds(ahead, leg.ServingWindows, leg.AverageHandleSeconds) };
 
         // The ticket is issued (and answered) even if the backlog alert cannot be journaled now; the next
         // settle, at the latest on the next activation, raises it.

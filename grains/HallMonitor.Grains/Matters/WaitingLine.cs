@@ -127,6 +127,14 @@ public sealed class WaitingLine
 
     public QueueHead? HeadKey() => Head is { } head ? Key(head) : null;
 
+    /// <summary>
+    /// The head a line with head <paramref name="current"/> has once <paramref name="joining"/> joins it: a new
+    /// ticket goes to the end of its part of the line (priority tickets before the others), so it is the head
+    /// only of an empty line, or as the first priority ticket of a line that had none.
+    /// </summary>
+    public static QueueHead HeadAfterJoining(QueueHead? current, QueueHead joining) =>
+        current is null || (joining.Priority && !current.Priority) ? joining : current;
+
     /// <summary>The head the line will have once <paramref name="leaving"/> have left it.</summary>
     public QueueHead? HeadKeyWithout(IReadOnlyCollection<string> leaving)
     {
@@ -142,6 +150,24 @@ public sealed class WaitingLine
         }
 
         return null;
+    }
+
+    /// <summary>A ticket just issued, as its visitor sees it (without the people ahead and the estimate, which only its queue knows).</summary>
+    public static TicketView View(JournalRecord issuedRecord, string matterName)
+    {
+        var issued = (TicketIssued)issuedRecord.Event;
+        return new TicketView
+        {
+            TicketId = issued.TicketId,
+            Number = issued.Number,
+            Matter = issued.Matter,
+            MatterName = matterName,
+            Channel = issued.Channel,
+            Priority = issued.Priority,
+            State = TicketState.Waiting,
+            IssuedAt = issuedRecord.At,
+            TransferredFrom = issued.TransferredFrom,
+        };
     }
 
     private static QueueHead Key(WaitingTicket ticket) => new(ticket.TicketId, ticket.Priority, ticket.IssuedAt, ticket.Seq);
