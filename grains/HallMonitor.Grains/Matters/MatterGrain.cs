@@ -132,8 +132,9 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         await CatchUpIfBehindAsync();
         if (Line.Head?.TicketId != ticketId)
         {
-            // The hall's index knows a ticket this queue does not (its hand-over failed): the journal has it.
-            await CatchUpAsync();
+            // The hall's index knows a ticket this queue does not (its hand-over failed): the journal has it, durable,
+            // so no need to wait for the writes still on their way.
+            await CatchUpToAsync(await _journal.ReadDurableEndAsync());
         }
 
         if (Line.Head is not { } head || head.TicketId != ticketId)
