@@ -3,7 +3,7 @@ using HallMonitor.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
-builder.AddHallMonitorSilo();
+builder.AddHallMonitorOrleans();
 builder.AddHallMonitorApi();
 
 var app = builder.Build();

@@ -55,3 +55,38 @@ public static class HealthEndpoints
         return app;
     }
 }
+
+/// <summary>One connection to the Redis that holds the cluster's membership table, for the readiness check.</summary>
+public sealed class MembershipStore(StackExchange.Redis.ConfigurationOptions configuration) : IAsyncDisposable
+{
+    private readonly Lazy<Task<StackExchange.Redis.ConnectionMultiplexer>> _connection =
+        new(() => StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(configuration.Clone()));
+
+    /// <summary>Round-trip time of a PING; throws when Redis does not answer.</summary>
+    public async Task<TimeSpan> PingAsync() => await (await _connection.Value).GetDatabase().PingAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_connection.IsValueCreated)
+        {
+            await (await _connection.Value).DisposeAsync();
+        }
+    }
+}
+
+/// <summary>Ready when the membership table's Redis answers: without it no silo can join, leave or be declared dead.</summary>
+public sealed class MembershipHealthCheck(MembershipStore store) : IHealthCheck
+{
+    public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            var rtt = await store.PingAsync().WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            return HealthCheckResult.Healthy($"Membership store answers in {rtt.TotalMilliseconds:0.#} ms.");
+        }
+        catch (Exception exception)
+        {
+            return HealthCheckResult.Unhealthy("The membership store (Redis) does not answer.", exception);
+        }
+    }
+}

@@ -13,17 +13,15 @@ namespace HallMonitor.Silo;
 public static class SiloHostingExtensions
 {
     /// <summary>
-    /// Adds an Orleans silo (localhost clustering) with the hall, matter, window, ticket and report grains,
+    /// Adds an Orleans silo (<c>HallMonitor:Clustering</c>: localhost, or a cluster in Redis) with the hall, matter, window, ticket and report grains,
     /// the hall catalog read from <c>HallMonitor:HallsFile</c>, the journal and grain storage (SQLite under
     /// <c>HallMonitor:DataDir</c>, or memory), reminders, the projection feed and the readiness checks.
     /// </summary>
     public static IHostApplicationBuilder AddHallMonitorSilo(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(HallMonitorOptions.Section);
-        var options = section.Get<HallMonitorOptions>() ?? new HallMonitorOptions();
+        var options = HallMonitorOptions.Read(builder.Configuration);
         var clocks = section.Get<ClockOptions>() ?? new ClockOptions();
-        Require(options.Silo, "embedded", "HallMonitor:Silo");
-        Require(options.Clustering, "localhost", "HallMonitor:Clustering");
         var services = builder.Services;
         services.AddOptions<HallMonitorOptions>().BindConfiguration(HallMonitorOptions.Section);
         services.AddOptions<ClockOptions>().BindConfiguration(HallMonitorOptions.Section);
@@ -36,8 +34,7 @@ public static class SiloHostingExtensions
         // The silo first: hosted services start in order, and the projection feed calls grains as it starts.
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            silo.UseInMemoryReminderService();
+            silo.UseHallMonitorClustering(options);
 
             // Orleans refuses reminders more frequent than a minute unless told otherwise (tests wake every second).
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, clocks.WakePeriod.Ticks)));
@@ -77,17 +74,8 @@ public static class SiloHostingExtensions
         services.AddSingleton(sp => sp.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME));
     }
 
-    /// <summary>Refuses, at start-up and with the key named, a setting whose other values arrive with the cluster.</summary>
-    private static void Require(string value, string supported, string key)
-    {
-        if (!string.Equals(value, supported, StringComparison.OrdinalIgnoreCase))
-        {
-            throw new InvalidOperationException($"{key} '{value}' is not supported yet; use '{supported}'.");
-        }
-    }
-
     /// <summary>A relative halls file is looked for under the content root, then next to the application.</summary>
-    private static string ResolveHallsFile(string file, string contentRoot)
+    internal static string ResolveHallsFile(string file, string contentRoot)
     {
         if (Path.IsPathRooted(file))
         {

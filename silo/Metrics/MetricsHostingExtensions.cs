@@ -17,11 +17,19 @@ public static class MetricsHostingExtensions
     /// <summary>Process-wide meters exported besides those this host's <see cref="IMeterFactory"/> created (ASP.NET Core's).</summary>
     private static readonly string[] GlobalMeters = ["System.Runtime", "Microsoft.Orleans"];
 
-    public static IServiceCollection AddHallMonitorMetrics(this IServiceCollection services)
+    /// <summary>
+    /// The host's registry and meters. <paramref name="hallFamilies"/>: this process hosts grains and exports the
+    /// <c>hallmonitor_*</c> families of the halls active in it; an Orleans client (a web replica) exports only its own.
+    /// </summary>
+    public static IServiceCollection AddHallMonitorMetrics(this IServiceCollection services, bool hallFamilies = true)
     {
         services.AddMetrics();
         services.AddSingleton(_ => Metrics.NewCustomRegistry());
-        services.AddSingleton<HallMetrics>();
+        if (hallFamilies)
+        {
+            services.AddSingleton<HallMetrics>();
+        }
+
         services.AddHostedService<MetricsStartup>();
         return services;
     }
@@ -37,7 +45,7 @@ public static class MetricsHostingExtensions
     /// Creates the hall families at start-up (seeded at zero for every hall and matter), registers the process
     /// metrics and listens to the meters until the host stops.
     /// </summary>
-    private sealed class MetricsStartup(CollectorRegistry registry, IMeterFactory meters, HallMetrics hall) : IHostedService
+    private sealed class MetricsStartup(CollectorRegistry registry, IMeterFactory meters, IServiceProvider services) : IHostedService
     {
         /// <summary>Suffixes that only a histogram's samples may carry.</summary>
         private static readonly string[] HistogramSuffixes = ["_count", "_sum", "_bucket"];
@@ -46,7 +54,8 @@ public static class MetricsHostingExtensions
 
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            GC.KeepAlive(hall);
+            // Created now so that its families are seeded before the first scrape.
+            GC.KeepAlive(services.GetService<HallMetrics>());
             DotNetStats.Register(registry);
             _meterAdapter = MeterAdapter.StartListening(new MeterAdapterOptions
             {

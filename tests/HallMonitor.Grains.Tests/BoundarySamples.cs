@@ -262,6 +262,7 @@ internal static class BoundarySamples
         new IssuedLeg(Record(Events[0], seq: 46), Transferred, ServingWindows: 3, AverageHandleSeconds: 912.5, QueuePreviousSeq: 41),
         new IssuedTicket(NewLeg, Transferred),
         new JournalAppended([Record(Events[0], seq: 46)], OwnPreviousSeq: 41),
+        new LiveBatch(DurableSeq: 47, [Record(Events[0], seq: 46), Record(Events[1], seq: 47)]),
         new QueueHead(TicketId, Priority: true, At.AddMinutes(-20), Seq: 40),
         new DispatchCandidate(Matter, TicketId),
         new TransferSource(TicketId, Number, Matter, Priority: true, Window, Clerk, StartedAt: At.AddMinutes(-5), WindowSeq: 44),
@@ -281,7 +282,7 @@ internal static class BoundarySamples
         Thrown(new InvalidRequestException("score must be 1 to 5.")),
         Thrown(new JournalUnavailableException(
             "The journal of hall 'xinqu' could not be written; nothing was changed.",
-            Thrown(new IOException("database is locked")))),
+            JournalUnavailableException.Describe(new JournalForkException("Hall 'xinqu': event 48 does not continue the stored journal.")))),
         Thrown(new StaleStreamException(JournalStream.Window(Window), lastSeq: 47)),
     ];
 

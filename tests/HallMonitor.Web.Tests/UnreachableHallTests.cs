@@ -16,12 +16,14 @@ public sealed class UnreachableHallTests
 {
     private const string Unreachable = "The hall cannot be reached right now; nothing was changed. Try again in a few seconds.";
     private const string NoAnswerInTime = "The hall did not answer in time. The request may or may not have taken effect; check before retrying.";
+    private const string SiloGone = "The hall's silo stopped answering. The request may or may not have taken effect; check before retrying.";
     private const string JournalDown = "The journal of hall 'xinqu' could not be written; nothing was changed.";
 
     public static TheoryData<string, string> Failures => new()
     {
         { nameof(TimeoutException), NoAnswerInTime },
-        { nameof(SiloUnavailableException), Unreachable },
+        { nameof(SiloUnavailableException), SiloGone },
+        { nameof(OperationCanceledException), NoAnswerInTime },
         { nameof(OrleansMessageRejectionException), Unreachable },
         { nameof(ConnectionFailedException), Unreachable },
         { nameof(GatewayTooBusyException), Unreachable },
@@ -91,9 +93,10 @@ public sealed class UnreachableHallTests
             binder: null,
             args: ["Forwarding failed: tried to forward message IMatterGrain.IssueAsync 2 times."],
             culture: null)!,
+        nameof(OperationCanceledException) => new OperationCanceledException("Message expired before placement could complete for grain matter/xinqu/BIZ-REG."),
         nameof(ConnectionFailedException) => new ConnectionFailedException("Unable to connect to S127.0.0.1:11111:0."),
         nameof(GatewayTooBusyException) => new GatewayTooBusyException("Shedding load: the gateway is too busy."),
-        nameof(JournalUnavailableException) => new JournalUnavailableException(JournalDown, new IOException("database is locked")),
+        nameof(JournalUnavailableException) => new JournalUnavailableException(JournalDown, JournalUnavailableException.Describe(new IOException("database is locked"))),
         _ => throw new ArgumentOutOfRangeException(nameof(failure), failure, null),
     };
 }

@@ -28,7 +28,13 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
                 (StatusCodes.Status413PayloadTooLarge, $"The request body is larger than {ApiExtensions.MaxRequestBodyBytes} bytes."),
             BadHttpRequestException e => (e.StatusCode, Readable(e)),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "The hall did not answer in time. The request may or may not have taken effect; check before retrying."),
-            SiloUnavailableException or OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException =>
+            // Orleans gave up placing the call (its target's silo died and the cluster has not yet moved it).
+            OperationCanceledException when !httpContext.RequestAborted.IsCancellationRequested =>
+                (StatusCodes.Status503ServiceUnavailable, "The hall did not answer in time. The request may or may not have taken effect; check before retrying."),
+            // The silo holding the hall died with the call in flight: it may have committed first.
+            SiloUnavailableException =>
+                (StatusCodes.Status503ServiceUnavailable, "The hall's silo stopped answering. The request may or may not have taken effect; check before retrying."),
+            OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException =>
                 (StatusCodes.Status503ServiceUnavailable, "The hall cannot be reached right now; nothing was changed. Try again in a few seconds."),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
         };

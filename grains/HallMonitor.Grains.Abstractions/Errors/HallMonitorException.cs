@@ -28,6 +28,18 @@ public sealed class ConflictException(string message) : HallMonitorException(mes
 [GenerateSerializer, Alias("HallMonitor.InvalidRequestException")]
 public sealed class InvalidRequestException(string message) : HallMonitorException(message);
 
-/// <summary>The journal cannot take writes right now (503); nothing was changed.</summary>
+/// <summary>
+/// The journal cannot take writes right now (503); nothing was changed. The store's own exception stays in the
+/// silo (it may have no codec, and its words are not for the public): <see cref="Cause"/> names it for the logs.
+/// </summary>
 [GenerateSerializer, Alias("HallMonitor.JournalUnavailableException")]
-public sealed class JournalUnavailableException(string message, Exception? inner = null) : HallMonitorException(message, inner);
+public sealed class JournalUnavailableException(string message, string? cause = null) : HallMonitorException(message)
+{
+    /// <summary>What the store reported, as <c>Type: message</c>.</summary>
+    [Id(0)]
+    public string? Cause { get; } = cause;
+
+    public static string Describe(Exception exception) => $"{exception.GetType().Name}: {exception.Message}";
+
+    public override string ToString() => Cause is null ? base.ToString() : $"{base.ToString()}{Environment.NewLine}Cause: {Cause}";
+}

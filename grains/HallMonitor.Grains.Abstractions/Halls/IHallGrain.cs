@@ -54,11 +54,25 @@ public interface IHallGrain : IGrainWithStringKey
     Task<JournalPage> ReadJournalAsync(long fromSeq, int limit);
 
     [ReadOnly]
+    [ResponseTimeout(LongRead.Timeout)]
     Task<JournalVerification> VerifyJournalAsync();
 
     /// <summary>Activates the hall (numbering, dispatch and roll-over) and reports its journal position.</summary>
     Task<long> EnsureActiveAsync();
+
+    /// <summary>
+    /// The live feed, as a long poll: the committed events after <paramref name="afterSeq"/> in sequence order, at
+    /// most <paramref name="limit"/>; when there is none yet, waits up to <paramref name="wait"/> for the next commit
+    /// and answers empty if none came. A negative <paramref name="afterSeq"/> answers at once with the journal's
+    /// position only: the place to follow from.
+    /// </summary>
+    [AlwaysInterleave]
+    Task<LiveBatch> FollowAsync(long afterSeq, int limit, TimeSpan wait);
 }
+
+/// <summary>Committed events for a follower, and the journal's durable end when they were read.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.LiveBatch")]
+public sealed record LiveBatch(long DurableSeq, IReadOnlyList<JournalRecord> Records);
 
 /// <summary>
 /// A newly numbered and journaled ticket, with what the matter needs to estimate its wait, and the queue's

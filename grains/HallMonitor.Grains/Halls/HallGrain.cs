@@ -419,6 +419,20 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
     public Task<long> EnsureActiveAsync() => Task.FromResult(State.AppliedSeq);
 
+    public async Task<LiveBatch> FollowAsync(long afterSeq, int limit, TimeSpan wait)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        if (afterSeq < 0)
+        {
+            return new LiveBatch(_journal.DurableSeq, []);
+        }
+
+        // Commits wake the wait; a follower never waits longer than its own messages may take.
+        await _journal.WaitPastAsync(afterSeq, wait);
+        var durable = _journal.DurableSeq;
+        return new LiveBatch(durable, await _journal.ReadCommittedAsync(afterSeq, limit));
+    }
+
     protected override void Apply(JournalRecord record)
     {
         State.Apply(record, _hall);

@@ -28,6 +28,8 @@ public sealed class HallJournal
     private readonly Dictionary<JournalStream, long> _streams = [];
     private long _streamsKnownFrom;
     private Task _lastWrite = Task.CompletedTask;
+    private readonly JournalRecord?[] _recent = new JournalRecord?[RecentCapacity];
+    private TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public HallJournal(string hallId, IJournalStore store, HallMetrics? metrics = null, TimeProvider? time = null)
     {
@@ -115,11 +117,11 @@ public sealed class HallJournal
                     _epoch = -1;
                 }
 
-                throw new JournalUnavailableException($"The journal of hall '{HallId}' was written by another writer meanwhile; nothing was changed.", fork);
+                throw new JournalUnavailableException($"The journal of hall '{HallId}' was written by another writer meanwhile; nothing was changed.", JournalUnavailableException.Describe(fork));
             }
             catch (Exception exception) when (exception is not JournalUnavailableException)
             {
-                throw new JournalUnavailableException($"The journal of hall '{HallId}' could not be written; nothing was changed.", exception);
+                throw new JournalUnavailableException($"The journal of hall '{HallId}' could not be written; nothing was changed.", JournalUnavailableException.Describe(exception));
             }
 
             _metrics?.RecordJournalAppend(HallId, _time.GetElapsedTime(started));
@@ -257,6 +259,66 @@ public sealed class HallJournal
         });
     }
 
+    /// <summary>How many of the latest committed records the journal keeps in memory for its followers.</summary>
+    public const int RecentCapacity = 8192;
+
+    /// <summary>
+    /// Completes once an event after <paramref name="afterSeq"/> is durable, or when <paramref name="wait"/> has
+    /// passed (wall-clock: a follower's poll interval, not domain time), whichever comes first.
+    /// </summary>
+    public Task WaitPastAsync(long afterSeq, TimeSpan wait)
+    {
+        Task next;
+        lock (_subscribers)
+        {
+            if (_durableSeq > afterSeq)
+            {
+                return Task.CompletedTask;
+            }
+
+            next = _nextCommit.Task;
+        }
+
+        return next.WaitAsync(wait).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// The committed records after <paramref name="afterSeq"/>, at most <paramref name="limit"/>, from memory when
+    /// the journal still holds them all, else from the store.
+    /// </summary>
+    public async Task<IReadOnlyList<JournalRecord>> ReadCommittedAsync(long afterSeq, int limit, CancellationToken cancellationToken = default)
+    {
+        lock (_subscribers)
+        {
+            var count = (int)Math.Min(limit, _durableSeq - afterSeq);
+            if (count <= 0)
+            {
+                return [];
+            }
+
+            var records = new JournalRecord[count];
+            for (var i = 0; i < count; i++)
+            {
+                var seq = afterSeq + 1 + i;
+                var record = _recent[seq % RecentCapacity];
+                if (record?.Seq != seq)
+                {
+                    records = null;
+                    break;
+                }
+
+                records[i] = record;
+            }
+
+            if (records is not null)
+            {
+                return records;
+            }
+        }
+
+        return await _store.ReadAsync(HallId, new JournalQuery { AfterSeq = afterSeq, Limit = limit }, cancellationToken);
+    }
+
     /// <summary>Loads the tail from the store; done before the first append and after a failed write.</summary>
     public async Task ReloadAsync()
     {
@@ -289,6 +351,9 @@ public sealed class HallJournal
                     {
                         _durableHash = tail.Seq == 0 ? null : tail.Hash;
                         Volatile.Write(ref _durableSeq, tail.Seq);
+                        var committed = _nextCommit;
+                        _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+                        committed.SetResult();
                     }
                 }
             }
@@ -331,10 +396,19 @@ public sealed class HallJournal
         {
             Volatile.Write(ref _durableHash, records[^1].Hash);
             Volatile.Write(ref _durableSeq, records[^1].Seq);
+            foreach (var record in records)
+            {
+                _recent[record.Seq % RecentCapacity] = record;
+            }
+
             foreach (var subscriber in _subscribers)
             {
                 subscriber.Writer.TryWrite(records);
             }
+
+            var committed = _nextCommit;
+            _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            committed.SetResult();
         }
     }
 }
