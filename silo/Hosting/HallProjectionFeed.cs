@@ -81,3 +81,21 @@ public sealed partial class HallProjectionFeed(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Feeding the {Projection} projection of hall {HallId} failed")]
     private static partial void LogFeedFailed(ILogger logger, Exception exception, string projection, string hallId);
 }
+
+/// <summary>
+/// On a graceful stop (SIGTERM, a rolling update), ends the live feed's waiting polls at once, before Orleans starts
+/// handing the halls over: it deactivates a grain only when its running requests are done.
+/// </summary>
+public sealed class FollowerRelease(HallJournals journals, IHostApplicationLifetime lifetime) : IHostedService
+{
+    /// <summary>How long a poll may wait at a stopping silo: short, so a hall still active here is not polled hot.</summary>
+    public static readonly TimeSpan StoppingWait = TimeSpan.FromMilliseconds(100);
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        lifetime.ApplicationStopping.Register(() => journals.ReleaseFollowers(StoppingWait));
+        return Task.CompletedTask;
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+}

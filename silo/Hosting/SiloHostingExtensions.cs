@@ -42,6 +42,7 @@ public static class SiloHostingExtensions
             silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
         });
         services.AddHostedService<HallProjectionFeed>();
+        services.AddHostedService<FollowerRelease>();
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
             .AddCheck<GrainsHealthCheck>("grains", tags: ["ready"]);

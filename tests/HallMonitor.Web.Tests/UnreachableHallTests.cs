@@ -17,6 +17,7 @@ public sealed class UnreachableHallTests
     private const string Unreachable = "The hall cannot be reached right now; nothing was changed. Try again in a few seconds.";
     private const string NoAnswerInTime = "The hall did not answer in time. The request may or may not have taken effect; check before retrying.";
     private const string SiloGone = "The hall's silo stopped answering. The request may or may not have taken effect; check before retrying.";
+    private const string TurnedAway = "The hall's silo turned the request away. The request may or may not have taken effect; check before retrying.";
     private const string JournalDown = "The journal of hall 'xinqu' could not be written; nothing was changed.";
 
     public static TheoryData<string, string> Failures => new()
@@ -24,7 +25,7 @@ public sealed class UnreachableHallTests
         { nameof(TimeoutException), NoAnswerInTime },
         { nameof(SiloUnavailableException), SiloGone },
         { nameof(OperationCanceledException), NoAnswerInTime },
-        { nameof(OrleansMessageRejectionException), Unreachable },
+        { nameof(OrleansMessageRejectionException), TurnedAway },
         { nameof(ConnectionFailedException), Unreachable },
         { nameof(GatewayTooBusyException), Unreachable },
         { nameof(JournalUnavailableException), JournalDown },

@@ -34,7 +34,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             // The silo holding the hall died with the call in flight: it may have committed first.
             SiloUnavailableException =>
                 (StatusCodes.Status503ServiceUnavailable, "The hall's silo stopped answering. The request may or may not have taken effect; check before retrying."),
-            OrleansMessageRejectionException or ConnectionFailedException or GatewayTooBusyException =>
+            // A rejection may come from any hop, also on the way back.
+            OrleansMessageRejectionException =>
+                (StatusCodes.Status503ServiceUnavailable, "The hall's silo turned the request away. The request may or may not have taken effect; check before retrying."),
+            ConnectionFailedException or GatewayTooBusyException =>
                 (StatusCodes.Status503ServiceUnavailable, "The hall cannot be reached right now; nothing was changed. Try again in a few seconds."),
             _ => (StatusCodes.Status500InternalServerError, "An unexpected error occurred."),
         };
@@ -42,6 +45,10 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
         if (status == StatusCodes.Status500InternalServerError)
         {
             LogUnexpected(logger, exception, httpContext.Request.Method, httpContext.Request.Path);
+        }
+        else if (status == StatusCodes.Status503ServiceUnavailable)
+        {
+            LogUnavailable(logger, exception.GetType().Name, exception.Message, httpContext.Request.Method, httpContext.Request.Path);
         }
 
         httpContext.Response.StatusCode = status;
@@ -75,6 +82,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
 
     [System.Text.RegularExpressions.GeneratedRegex("""^Failed to bind parameter "(?:[^ "]+ )?(?<name>[^ "]+)" from "(?<value>[^"]*)"\.$""")]
     private static partial System.Text.RegularExpressions.Regex BindFailure();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "503 on {Method} {Path}: {Type}: {Reason}")]
+    private static partial void LogUnavailable(ILogger logger, string type, string reason, string method, string path);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Unexpected error on {Method} {Path}")]
     private static partial void LogUnexpected(ILogger logger, Exception exception, string method, string path);

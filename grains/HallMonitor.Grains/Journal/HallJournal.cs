@@ -30,6 +30,7 @@ public sealed class HallJournal
     private Task _lastWrite = Task.CompletedTask;
     private readonly JournalRecord?[] _recent = new JournalRecord?[RecentCapacity];
     private TaskCompletionSource _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TimeSpan _waitCap = TimeSpan.MaxValue;
 
     public HallJournal(string hallId, IJournalStore store, HallMetrics? metrics = null, TimeProvider? time = null)
     {
@@ -277,9 +278,25 @@ public sealed class HallJournal
             }
 
             next = _nextCommit.Task;
+            wait = wait < _waitCap ? wait : _waitCap;
         }
 
         return next.WaitAsync(wait).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    /// <summary>
+    /// Ends the followers' waits now and keeps later ones short: the silo is stopping, and Orleans deactivates a
+    /// grain only once its running requests are done, so a waiting poll would hold up the hall's hand-over.
+    /// </summary>
+    public void ReleaseFollowers(TimeSpan cap)
+    {
+        lock (_subscribers)
+        {
+            _waitCap = cap;
+            var waiting = _nextCommit;
+            _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiting.SetResult();
+        }
     }
 
     /// <summary>
@@ -426,9 +443,30 @@ public sealed class HallJournals(IJournalStore store, HallMetrics? metrics = nul
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HallJournal> _journals = new(StringComparer.Ordinal);
 
+    private TimeSpan? _followerCap;
+
     public IJournalStore Store => store;
 
-    public HallJournal Get(string hallId) => _journals.GetOrAdd(hallId, id => new HallJournal(id, store, metrics));
+    public HallJournal Get(string hallId) => _journals.GetOrAdd(hallId, id =>
+    {
+        var journal = new HallJournal(id, store, metrics);
+        if (_followerCap is { } cap)
+        {
+            journal.ReleaseFollowers(cap);
+        }
+
+        return journal;
+    });
 
     public IHallEventSubscription Subscribe(string hallId) => Get(hallId).Subscribe();
+
+    /// <summary>The silo is stopping: every journal ends its followers' waits and keeps later ones under <paramref name="cap"/>.</summary>
+    public void ReleaseFollowers(TimeSpan cap)
+    {
+        _followerCap = cap;
+        foreach (var journal in _journals.Values)
+        {
+            journal.ReleaseFollowers(cap);
+        }
+    }
 }
