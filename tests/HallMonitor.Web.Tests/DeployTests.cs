@@ -4,10 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace HallMonitor.Web.Tests;
 
-/// <summary>The Prometheus rules and the Grafana dashboard in deploy/: valid, tested, and naming only metrics that exist.</summary>
+/// <summary>The Prometheus rules and the Grafana dashboard in k8s/monitoring/: valid, tested, and naming only metrics that exist.</summary>
 public sealed partial class DeployTests
 {
-    private static readonly string Deploy = Path.Combine(RepositoryRoot(), "deploy");
+    private static readonly string Deploy = Path.Combine(RepositoryRoot(), "k8s", "monitoring");
 
     [Fact]
     public async Task AlertingRules_PassPromtoolCheck()
