@@ -23,14 +23,17 @@ internal sealed class KubernetesManifests
 
     public Kustomization Kustomization { get; }
 
-    /// <summary>Every object of every resource file, read strictly into the Kubernetes client's models.</summary>
+    /// <summary>
+    /// Every object of every resource file in the Kubernetes client's models, read leniently so that one wrong field
+    /// fails only the schema test (<see cref="ManifestValidator"/>), with its name, and not every test of the shape.
+    /// </summary>
     public IReadOnlyList<IKubernetesObject> Objects { get; }
 
     public static KubernetesManifests Load()
     {
         var kustomization = Kustomization.Load(Path.Combine(Folder, "kustomization.yaml"));
         var objects = kustomization.Resources
-            .SelectMany(file => KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(Folder, file)), strict: true))
+            .SelectMany(file => KubernetesYaml.LoadAllFromString(File.ReadAllText(Path.Combine(Folder, file))))
             .Cast<IKubernetesObject>()
             .ToList();
         return new KubernetesManifests(kustomization, objects);
