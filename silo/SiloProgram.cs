@@ -16,6 +16,7 @@ public static class SiloProgram
         var app = builder.Build();
         app.MapHealthEndpoints();
         app.MapPrometheusMetrics();
+        app.MapHallMonitorDashboard();
         app.Run();
     }
 }

@@ -19,6 +19,7 @@ app.MapJournalApi();
 app.MapAlertApi();
 app.MapReportApi();
 app.MapHub<HallHub>("/hubs/hall");
+app.MapHallMonitorDashboard();
 app.LogStartup();
 
 app.Run();

@@ -65,6 +65,7 @@ public static partial class ClusterHostingExtensions
             // Learn of silos that joined (a rolling update's new pods) sooner than Orleans' default minute.
             client.Configure<GatewayOptions>(gateways => gateways.GatewayListRefreshPeriod = TimeSpan.FromSeconds(10));
             client.UseConnectionRetryFilter<KeepTryingToConnect>();
+            client.AddHallMonitorDashboard();
         });
         services.AddHealthChecks().AddCheck<GrainsHealthCheck>("grains", tags: ["ready"]);
         return builder;

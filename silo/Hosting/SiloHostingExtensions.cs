@@ -40,6 +40,7 @@ public static class SiloHostingExtensions
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, clocks.WakePeriod.Ticks)));
             silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = options.CollectionAge);
             silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
+            silo.AddHallMonitorDashboard();
         });
         services.AddHostedService<HallProjectionFeed>();
         services.AddHostedService<FollowerRelease>();

@@ -4,10 +4,10 @@ using System.Text.RegularExpressions;
 
 namespace HallMonitor.Web.Tests;
 
-/// <summary>The Prometheus rules and the Grafana dashboard in deploy/: valid, tested, and naming only metrics that exist.</summary>
+/// <summary>The Prometheus rules and the Grafana dashboard in k8s/monitoring/: valid, tested, and naming only metrics that exist.</summary>
 public sealed partial class DeployTests
 {
-    private static readonly string Deploy = Path.Combine(RepositoryRoot(), "deploy");
+    private static readonly string Deploy = RepositoryFiles.PathOf("k8s", "monitoring");
 
     [Fact]
     public async Task AlertingRules_PassPromtoolCheck()
@@ -84,19 +84,6 @@ public sealed partial class DeployTests
         var output = await promtool.StandardOutput.ReadToEndAsync() + await promtool.StandardError.ReadToEndAsync();
         await promtool.WaitForExitAsync();
         return (promtool.ExitCode, output);
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "HallMonitor.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("The repository root (with HallMonitor.sln) was not found above the test's folder.");
     }
 
     [GeneratedRegex(@"\b(?:hallmonitor|process|dotnet)_[a-z_]+\b")]
