@@ -13,11 +13,15 @@ namespace HallMonitor.Silo;
 public sealed class PostgresJournalStore(PostgresStore store) : IJournalStore
 {
     private const string Columns = "hall, seq, at, type, actor, data, hash, prev_hash";
+    private const string TailSql = "SELECT seq, hash FROM journal_tail WHERE hall = @hall";
 
     public long Epoch => store.Epoch;
 
-    public Task<JournalTail> ReadTailAsync(string hallId, CancellationToken cancellationToken = default) =>
-        ReadTailAsync(store.DataSource.CreateConnection(), hallId, cancellationToken);
+    public async Task<JournalTail> ReadTailAsync(string hallId, CancellationToken cancellationToken = default)
+    {
+        await using var command = store.DataSource.CreateCommand(TailSql);
+        return await ReadTailAsync(command, hallId, cancellationToken);
+    }
 
     public Task AppendAsync(IReadOnlyList<JournalRecord> records, long epoch, Action committed) =>
         store.Enqueue(new AppendWrite(records, epoch, committed));
@@ -53,29 +57,11 @@ public sealed class PostgresJournalStore(PostgresStore store) : IJournalStore
         return records;
     }
 
-    /// <summary>A hall's tail on <paramref name="connection"/>, which the caller may have opened (inside a transaction) or not.</summary>
-    private static async Task<JournalTail> ReadTailAsync(NpgsqlConnection connection, string hallId, CancellationToken cancellationToken, NpgsqlTransaction? transaction = null)
+    private static async Task<JournalTail> ReadTailAsync(NpgsqlCommand command, string hallId, CancellationToken cancellationToken)
     {
-        var owned = connection.State != System.Data.ConnectionState.Open;
-        try
-        {
-            if (owned)
-            {
-                await connection.OpenAsync(cancellationToken);
-            }
-
-            await using var command = new NpgsqlCommand("SELECT seq, hash FROM journal_tail WHERE hall = @hall", connection, transaction);
-            command.Parameters.AddWithValue("hall", hallId);
-            await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-            return await reader.ReadAsync(cancellationToken) ? new JournalTail(reader.GetInt64(0), reader.GetString(1)) : new JournalTail(0, JournalHash.Genesis);
-        }
-        finally
-        {
-            if (owned)
-            {
-                await connection.DisposeAsync();
-            }
-        }
+        command.Parameters.AddWithValue("hall", hallId);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new JournalTail(reader.GetInt64(0), reader.GetString(1)) : new JournalTail(0, JournalHash.Genesis);
     }
 
     private static void Filter(StringBuilder sql, NpgsqlCommand command, string column, string? value)
@@ -177,7 +163,8 @@ public sealed class PostgresJournalStore(PostgresStore store) : IJournalStore
             }
 
             // Refused: the tail another writer left, for the message (the hall reloads it itself).
-            var tail = await ReadTailAsync(connection, HallId, CancellationToken.None, transaction);
+            await using var command = new NpgsqlCommand(TailSql, connection, transaction);
+            var tail = await ReadTailAsync(command, HallId, CancellationToken.None);
             Refuse(JournalForkException.Check(tail, records[0])
                 ?? new JournalForkException($"Hall '{HallId}': event {records[0].Seq} does not continue the stored journal."));
         }

@@ -30,6 +30,15 @@ public sealed partial class PostgresStore : IAsyncDisposable
     /// <summary>Seconds a statement may run; group commits and report reads take milliseconds.</summary>
     private const int CommandTimeoutSeconds = 15;
 
+    /// <summary>
+    /// Makes this transaction's commit wait for the WAL flush (<c>synchronous_commit = on</c>) unless the database
+    /// asks for more (<c>remote_apply</c>, for a synchronous standby); never less, whatever the role or database says.
+    /// </summary>
+    private const string DurableCommit = """
+        SELECT set_config('synchronous_commit', 'on', true)
+        WHERE current_setting('synchronous_commit') IN ('off', 'local', 'remote_write')
+        """;
+
     private readonly Channel<PostgresWrite> _queue = Channel.CreateUnbounded<PostgresWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
     private readonly ILogger _logger;
@@ -145,7 +154,7 @@ public sealed partial class PostgresStore : IAsyncDisposable
                 await using var connection = await DataSource.OpenConnectionAsync();
                 await using var transaction = await connection.BeginTransactionAsync();
                 await using var commands = new NpgsqlBatch(connection, transaction);
-                commands.BatchCommands.Add(new NpgsqlBatchCommand("SET LOCAL synchronous_commit = on"));
+                commands.BatchCommands.Add(new NpgsqlBatchCommand(DurableCommit));
                 foreach (var write in staged)
                 {
                     write.AddCommands(commands);
