@@ -15,8 +15,8 @@ namespace HallMonitor.Silo;
 /// commits once (group commit); writes commit in the order they were queued. Every write checks what it
 /// continues (a journal's tail, a checkpoint's ETag) in the database itself, so a write refused there — another
 /// silo got there first — fails alone and the others of the batch commit. When a transaction fails, the epoch
-/// rises and journal appends queued under the old epoch are refused; the pool is cleared, so the next
-/// transaction opens a new connection (the database may have restarted).
+/// rises and journal appends queued under the old epoch are refused; the writer's connection is dropped and the
+/// pool cleared, so the next transaction opens a new connection (the database may have restarted).
 /// The schema is created or upgraded when the store is made, under an advisory lock, so silos starting
 /// together do it once.
 /// </remarks>
@@ -39,11 +39,17 @@ public sealed partial class PostgresStore : IAsyncDisposable
         WHERE current_setting('synchronous_commit') IN ('off', 'local', 'remote_write')
         """;
 
+    /// <summary>Connections per silo unless the connection string says otherwise.</summary>
+    private const int MaxPoolSize = 20;
+
     private readonly Channel<PostgresWrite> _queue = Channel.CreateUnbounded<PostgresWrite>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _writerLoop;
     private readonly ILogger _logger;
     private long _epoch;
     private long _commits;
+
+    /// <summary>The writer's own connection, kept between commits (its prepared statements with it) until a commit fails.</summary>
+    private NpgsqlConnection? _writer;
 
     public PostgresStore(string connectionString, ILogger<PostgresStore> logger)
     {
@@ -87,6 +93,11 @@ public sealed partial class PostgresStore : IAsyncDisposable
     {
         _queue.Writer.TryComplete();
         await _writerLoop;
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+        }
+
         await DataSource.DisposeAsync();
     }
 
@@ -106,6 +117,13 @@ public sealed partial class PostgresStore : IAsyncDisposable
         if (!given.ContainsKey("Command Timeout"))
         {
             builder.CommandTimeout = CommandTimeoutSeconds;
+        }
+
+        // One writer and short reads need few connections; every silo holds a pool, and the server's max_connections
+        // (100 by default) is shared by all of them. A read waits for a pooled connection rather than fail.
+        if (!given.ContainsKey("Maximum Pool Size") && !given.ContainsKey("Max Pool Size"))
+        {
+            builder.MaxPoolSize = MaxPoolSize;
         }
 
         // The writer's statements are the same few texts over and over: prepared once per connection.
@@ -151,16 +169,8 @@ public sealed partial class PostgresStore : IAsyncDisposable
             var staged = batch.Where(write => write.Stage(epoch)).OrderBy(write => write.LockOrder, StringComparer.Ordinal).ToList();
             if (staged.Count > 0)
             {
-                await using var connection = await DataSource.OpenConnectionAsync();
-                await using var transaction = await connection.BeginTransactionAsync();
-                await using var commands = new NpgsqlBatch(connection, transaction);
-                commands.BatchCommands.Add(new NpgsqlBatchCommand(DurableCommit));
-                foreach (var write in staged)
-                {
-                    write.AddCommands(commands);
-                }
-
-                await commands.ExecuteNonQueryAsync();
+                var (connection, transaction) = await ExecuteAsync(staged);
+                await using var owned = transaction;
                 foreach (var write in staged)
                 {
                     await write.JudgeAsync(connection, transaction);
@@ -175,6 +185,7 @@ public sealed partial class PostgresStore : IAsyncDisposable
             Interlocked.Increment(ref _epoch);
 
             // The database may have restarted: every pooled connection is dead, so the next write opens new ones.
+            await DropWriterAsync();
             DataSource.Clear();
             LogCommitFailed(_logger, exception, batch.Count);
             foreach (var write in batch)
@@ -188,6 +199,60 @@ public sealed partial class PostgresStore : IAsyncDisposable
         foreach (var write in batch)
         {
             write.Complete();
+        }
+    }
+
+    /// <summary>
+    /// Opens the transaction and runs the batch's statements in it. The kept connection may have died while idle
+    /// (the database restarted meanwhile); nothing was committed then, so the same statements run once more on a
+    /// new connection rather than fail the batch.
+    /// </summary>
+    private async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> ExecuteAsync(List<PostgresWrite> staged)
+    {
+        if (_writer is not null)
+        {
+            try
+            {
+                return await ExecuteOnAsync(_writer, staged);
+            }
+            catch (NpgsqlException) when (_writer.FullState.HasFlag(System.Data.ConnectionState.Broken) || _writer.State == System.Data.ConnectionState.Closed)
+            {
+                await DropWriterAsync();
+            }
+        }
+
+        _writer = await DataSource.OpenConnectionAsync();
+        return await ExecuteOnAsync(_writer, staged);
+    }
+
+    private static async Task<(NpgsqlConnection Connection, NpgsqlTransaction Transaction)> ExecuteOnAsync(NpgsqlConnection connection, List<PostgresWrite> staged)
+    {
+        var transaction = await connection.BeginTransactionAsync();
+        try
+        {
+            await using var commands = new NpgsqlBatch(connection, transaction);
+            commands.BatchCommands.Add(new NpgsqlBatchCommand(DurableCommit));
+            foreach (var write in staged)
+            {
+                write.AddCommands(commands);
+            }
+
+            await commands.ExecuteNonQueryAsync();
+            return (connection, transaction);
+        }
+        catch
+        {
+            await transaction.DisposeAsync();
+            throw;
+        }
+    }
+
+    private async Task DropWriterAsync()
+    {
+        if (_writer is not null)
+        {
+            await _writer.DisposeAsync();
+            _writer = null;
         }
     }
 

@@ -46,6 +46,24 @@ public sealed class OutageTests
     }
 
     [Fact]
+    public async Task DatabaseRestartedWhileTheStoreWasIdle_TheNextAppendSucceedsOnANewConnection()
+    {
+        await using var server = await PostgresServer.StartAsync();
+        var database = await server.CreateDatabaseAsync("idle");
+        await using var store = SharedPostgres.Open(database);
+        var journal = new PostgresJournalStore(store);
+        var first = First("test", Opened("01"));
+        await journal.AppendAsync(first);
+
+        await server.StopAsync();
+        await server.StartAgainAsync();
+        await journal.AppendAsync(After("test", 1, first[0].Hash, Opened("02")));
+
+        Assert.Equal(0L, store.Epoch);
+        Assert.Equal(2, (await journal.ReadAllAsync("test")).Count);
+    }
+
+    [Fact]
     public async Task AppendsQueuedBeforeAFailedCommit_AreRefusedUnderTheirOldEpoch()
     {
         await using var server = await PostgresServer.StartAsync();
