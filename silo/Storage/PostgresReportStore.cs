@@ -41,7 +41,8 @@ public sealed class PostgresReportStore(PostgresStore store) : IReportStore
     public Task WriteAsync(string hallId, IReadOnlyCollection<TicketFact> facts, long position)
     {
         // One row per ticket: an upsert may not touch the same row twice, and the last fact of a ticket is its newest.
-        var latest = facts.GroupBy(f => f.TicketId, StringComparer.Ordinal).Select(g => g.Last()).ToArray();
+        // In ticket order, so that two silos writing one hall's facts lock its rows in the same order.
+        var latest = facts.GroupBy(f => f.TicketId, StringComparer.Ordinal).Select(g => g.Last()).OrderBy(f => f.TicketId, StringComparer.Ordinal).ToArray();
         return store.Enqueue(new FactsWrite(
             hallId,
             [.. latest.Select(f => f.TicketId)],

@@ -54,7 +54,15 @@ public sealed partial class PostgresStore : IAsyncDisposable
     public PostgresStore(string connectionString, ILogger<PostgresStore> logger)
     {
         _logger = logger;
-        DataSource = new NpgsqlDataSourceBuilder(WithDefaults(connectionString)).Build();
+        try
+        {
+            DataSource = new NpgsqlDataSourceBuilder(WithDefaults(connectionString)).Build();
+        }
+        catch (ArgumentException exception)
+        {
+            throw new InvalidOperationException($"HallMonitor:Postgres is not a valid Npgsql connection string: {exception.Message}", exception);
+        }
+
         try
         {
             PostgresSchema.Upgrade(DataSource);
@@ -120,7 +128,7 @@ public sealed partial class PostgresStore : IAsyncDisposable
         }
 
         // One writer and short reads need few connections; every silo holds a pool, and the server's max_connections
-        // (100 by default) is shared by all of them. A read waits for a pooled connection rather than fail.
+        // (100 by default) is shared by all of them. A read waits (up to the connect timeout) for a pooled connection.
         if (!given.ContainsKey("Maximum Pool Size") && !given.ContainsKey("Max Pool Size"))
         {
             builder.MaxPoolSize = MaxPoolSize;
