@@ -38,7 +38,7 @@ internal static class BenchProgram
           calls         load driver: grain calls/s with 1, 2, 4, 64 callers, many grains and one hot grain [--seconds 5]
           lifecycles    load driver: durable ticket lifecycles on SQLite, and the raw SQLite ceiling
                         [--seconds 15] [--windows 100] [--comprehensive 20] [--matters 60] [--sectors 10]
-                        [--HallMonitor:SqliteSynchronous=normal] [--HallMonitor:Storage=memory]
+                        [--HallMonitor:SqliteSynchronous=normal] [--HallMonitor:Storage=memory|postgres] [--HallMonitor:Postgres=…]
           call-next     driver: time of one call-next with 10,000 waiting over 10, 100, 1,000 matters
                         [--samples 3000] [--warmup 300]
           journal-stores  driver: appends/s and commit latency of the SQLite (FULL) and PostgreSQL journal stores
