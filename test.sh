@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-# promtool (checks /metrics and the alerting rules), Chromium and CJK fonts (browser tests and screenshots).
-apt_packages=(prometheus chromium fonts-noto-cjk)
+# promtool (checks /metrics and the alerting rules), Chromium and CJK fonts (browser tests and screenshots),
+# PostgreSQL (the storage tests start throw-away servers from /usr/lib/postgresql/*/bin).
+apt_packages=(prometheus chromium fonts-noto-cjk postgresql)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

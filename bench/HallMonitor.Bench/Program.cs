@@ -1,6 +1,7 @@
 using HallMonitor.Bench.Alerts;
 using HallMonitor.Bench.Calls;
 using HallMonitor.Bench.Dispatch;
+using HallMonitor.Bench.Journal;
 using HallMonitor.Bench.Lifecycles;
 using HallMonitor.Bench.Reports;
 using Microsoft.Extensions.Configuration;
@@ -19,6 +20,7 @@ internal static class BenchProgram
         ["calls", .. var rest] => await CallsDriver.RunAsync(Options(rest)),
         ["lifecycles", .. var rest] => await LifecyclesDriver.RunAsync(Options(rest)),
         ["call-next", .. var rest] => await CallNextDriver.RunAsync(Options(rest)),
+        ["journal-stores", .. var rest] => await JournalStoresDriver.RunAsync(Options(rest)),
         ["dispatch-index", .. var rest] => BenchmarkSuite.Run<DispatchIndexBenchmarks>(rest),
         ["reports", .. var rest] => await ReportsDriver.RunAsync(Options(rest)),
         ["alerts", .. var rest] => await AlertsDriver.RunAsync(Options(rest)),
@@ -36,9 +38,11 @@ internal static class BenchProgram
           calls         load driver: grain calls/s with 1, 2, 4, 64 callers, many grains and one hot grain [--seconds 5]
           lifecycles    load driver: durable ticket lifecycles on SQLite, and the raw SQLite ceiling
                         [--seconds 15] [--windows 100] [--comprehensive 20] [--matters 60] [--sectors 10]
-                        [--HallMonitor:SqliteSynchronous=normal] [--HallMonitor:Storage=memory]
+                        [--HallMonitor:SqliteSynchronous=normal] [--HallMonitor:Storage=memory|postgres] [--HallMonitor:Postgres=…]
           call-next     driver: time of one call-next with 10,000 waiting over 10, 100, 1,000 matters
                         [--samples 3000] [--warmup 300]
+          journal-stores  driver: appends/s and commit latency of the SQLite (FULL) and PostgreSQL journal stores
+                        with 1, 16, 256 appenders [--seconds 5] [--appenders 1,16,256] [--postgres <connection string>]
           dispatch-index  BenchmarkDotNet: the dispatch index alone, 10, 100, 1,000 matters
           reports       driver: a year of one busy hall (~300,000 events), then one-month summaries [--tickets-per-day 240]
           alerts        driver: how late overtime alerts reach a SignalR client, with 100,000 tickets waiting [--waiting 100000]

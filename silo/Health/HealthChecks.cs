@@ -6,14 +6,17 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace HallMonitor.Silo;
 
-/// <summary>Ready when the journal store answers a read.</summary>
+/// <summary>Ready when the journal store answers a read within a few seconds.</summary>
 public sealed class StorageHealthCheck(IJournalStore store, HallCatalog catalog) : IHealthCheck
 {
+    /// <summary>A database that does not answer (a pooled connection to a host gone silent) is unready after this, not after the command timeout.</summary>
+    private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(5);
+
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
         try
         {
-            var tail = await store.ReadTailAsync(catalog.Halls[0].Id, cancellationToken);
+            var tail = await store.ReadTailAsync(catalog.Halls[0].Id, cancellationToken).WaitAsync(AnswerLimit, cancellationToken);
             return HealthCheckResult.Healthy($"Journal of '{catalog.Halls[0].Id}' at event {tail.Seq}.");
         }
         catch (Exception exception)

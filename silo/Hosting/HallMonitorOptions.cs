@@ -17,8 +17,17 @@ public sealed class HallMonitorOptions
     /// <summary>Where the embedded SQLite database lives; relative paths are resolved against the content root.</summary>
     public string DataDir { get; set; } = "data";
 
-    /// <summary><c>sqlite</c> (default, durable) or <c>memory</c> (throw-away, for demos and tests).</summary>
+    /// <summary>
+    /// <c>sqlite</c> (default, durable, one process), <c>postgres</c> (durable, shared by the silos of a cluster) or
+    /// <c>memory</c> (throw-away, for demos and tests).
+    /// </summary>
     public string Storage { get; set; } = "sqlite";
+
+    /// <summary>
+    /// The Npgsql connection string of the PostgreSQL database used with <c>Storage=postgres</c>
+    /// (<c>Host=…;Username=…;Password=…;Database=…</c>); the schema is created or upgraded at start-up.
+    /// </summary>
+    public string? Postgres { get; set; }
 
     /// <summary>
     /// <c>embedded</c>: the web process is an Orleans silo and hosts the grains itself; <c>client</c>: the web

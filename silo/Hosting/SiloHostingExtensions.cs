@@ -63,13 +63,24 @@ public static class SiloHostingExtensions
                 services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteStore>()));
                 services.AddSingleton<IReportStore, SqliteReportStore>();
                 break;
+            case "postgres":
+                if (string.IsNullOrWhiteSpace(options.Postgres))
+                {
+                    throw new InvalidOperationException("HallMonitor:Storage is 'postgres' but HallMonitor:Postgres, the Npgsql connection string, is not set.");
+                }
+
+                services.AddSingleton(sp => new PostgresStore(options.Postgres, sp.GetRequiredService<ILogger<PostgresStore>>()));
+                services.AddSingleton<IJournalStore, PostgresJournalStore>();
+                services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => new PostgresGrainStorage(sp.GetRequiredService<PostgresStore>()));
+                services.AddSingleton<IReportStore, PostgresReportStore>();
+                break;
             case "memory":
                 services.AddSingleton<IJournalStore, MemoryJournalStore>();
                 services.AddKeyedSingleton<IGrainStorage, JsonMemoryGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
                 services.AddSingleton<IReportStore, MemoryReportStore>();
                 break;
             default:
-                throw new InvalidOperationException($"HallMonitor:Storage '{options.Storage}' is not supported here; use 'sqlite' or 'memory'.");
+                throw new InvalidOperationException($"HallMonitor:Storage '{options.Storage}' is not supported here; use 'sqlite', 'postgres' or 'memory'.");
         }
 
         // [PersistentState] without a storage name asks for the unkeyed provider.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using HallMonitor.Bench.Silo;
 using HallMonitor.Grains;
+using HallMonitor.Testing;
 using Microsoft.Extensions.Configuration;
 
 namespace HallMonitor.Bench.Lifecycles;
@@ -26,9 +27,24 @@ public static class LifecyclesDriver
         var halls = GeneratedHalls.ServiceHall(windows, comprehensive, sectors, mattersPerSector: Math.Max(1, matters / sectors));
         var hall = new Hall(halls.Halls[0]);
 
+        // PostgreSQL without a connection string: a throw-away server on this machine.
+        await using var server = string.Equals(options["HallMonitor:Storage"], "postgres", StringComparison.OrdinalIgnoreCase) && options["HallMonitor:Postgres"] is null
+            ? await PostgresServer.StartAsync()
+            : null;
+        if (server is not null)
+        {
+            options = new ConfigurationBuilder()
+                .AddConfiguration(options)
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["HallMonitor:Postgres"] = await server.CreateDatabaseAsync("lifecycles") })
+                .Build();
+        }
+
         await using var silo = await BenchSilo.StartAsync(halls, "sqlite", options);
         var store = silo.Store;
-        var storage = store is null ? "memory storage (no fsync)" : $"SQLite synchronous={silo.Options.SqliteSynchronous.ToUpperInvariant()}, WAL";
+        var postgres = silo.PostgresStore;
+        var storage = store is not null ? $"SQLite synchronous={silo.Options.SqliteSynchronous.ToUpperInvariant()}, WAL"
+            : postgres is not null ? $"PostgreSQL ({(server is null ? "given" : "local, throw-away")}), synchronous_commit=on"
+            : "memory storage (no fsync)";
         Console.WriteLine(Machine.Describe());
         Console.WriteLine($"{storage}; "
             + $"{hall.Windows.Count} windows ({comprehensive} comprehensive), {hall.Matters.Count} matters in {sectors} sectors; {duration.TotalSeconds:0.#} s after a {Warmup.TotalSeconds:0} s warm-up");
@@ -39,9 +55,9 @@ public static class LifecyclesDriver
         var clerks = hall.Windows.Select((w, i) => Task.Run(() => ClerkAsync(silo, hall, w.Id, new Random(i), counters, stop.Token))).ToArray();
 
         await Task.Delay(Warmup);
-        var before = Sample.Take(counters, store?.Commits ?? 0, silo.Journal.DurableSeq);
+        var before = Sample.Take(counters, store?.Commits ?? postgres?.Commits ?? 0, silo.Journal.DurableSeq);
         await Task.Delay(duration);
-        var after = Sample.Take(counters, store?.Commits ?? 0, silo.Journal.DurableSeq);
+        var after = Sample.Take(counters, store?.Commits ?? postgres?.Commits ?? 0, silo.Journal.DurableSeq);
         await stop.CancelAsync();
         await Task.WhenAll(clerks);
         await silo.StopAsync();

@@ -36,6 +36,9 @@ public sealed class BenchSilo : IAsyncDisposable
     /// <summary>The SQLite store, or null on memory storage.</summary>
     public SqliteStore? Store => _host.Services.GetService<SqliteStore>();
 
+    /// <summary>The PostgreSQL store, or null unless the silo runs on PostgreSQL.</summary>
+    public PostgresStore? PostgresStore => _host.Services.GetService<PostgresStore>();
+
     public HallJournal Journal => _host.Services.GetRequiredService<HallJournals>().Get(GeneratedHalls.HallId);
 
     public IHallGrain Hall => Grains.GetHall(GeneratedHalls.HallId);

@@ -1,0 +1,82 @@
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace HallMonitor.Storage.Tests;
+
+/// <summary>The product's silo wiring with <c>HallMonitor:Storage=postgres</c>: tickets go through the grains and survive a restart.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresSiloTests(SharedPostgres postgres)
+{
+    [Fact]
+    public async Task Ticket_IssuedCalledServedAndCompleted_IsJournaledInPostgres_AndSurvivesARestart()
+    {
+        var database = await postgres.NewDatabaseAsync();
+        string ticketId;
+        await using (var silo = await Silo.StartAsync(database))
+        {
+            var window = silo.Grains.GetWindow(TestHalls.HallId, "01");
+            await window.OpenAsync("王芳");
+            ticketId = (await silo.Grains.GetMatter(TestHalls.HallId, "BIZ-REG").IssueAsync(TicketChannel.Kiosk, false, "kiosk")).TicketId;
+            await window.CallNextAsync();
+            await window.StartAsync();
+            await window.CompleteAsync();
+        }
+
+        await using var restarted = await Silo.StartAsync(database);
+        var ticket = await restarted.Grains.GetTicket(TestHalls.HallId, ticketId).GetAsync();
+        var verification = await restarted.Grains.GetHall(TestHalls.HallId).VerifyJournalAsync();
+        await using var store = SharedPostgres.Open(database);
+        var journal = await new PostgresJournalStore(store).ReadAllAsync(TestHalls.HallId);
+
+        Assert.Equal(TicketState.Completed, ticket.State);
+        Assert.Equal("王芳", ticket.Clerk);
+        Assert.True(verification.Ok, verification.Problem);
+        Assert.Equal(["windowOpened", "ticketIssued", "ticketCalled", "serviceStarted", "serviceCompleted"], journal.Select(r => r.Type));
+        Assert.True((long)(await SharedPostgres.QueryAsync(database, "SELECT count(*) FROM grain_state"))! > 0, "the stopped silo wrote its checkpoints");
+    }
+
+    [Fact]
+    public void Postgres_WithoutAConnectionString_StopsTheStartNamingTheKey()
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["HallMonitor:Storage"] = "postgres" });
+
+        var refused = Assert.Throws<InvalidOperationException>(() => builder.AddHallMonitorSilo());
+
+        Assert.Contains("HallMonitor:Postgres", refused.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>A silo hosted as the product hosts it, on the given database.</summary>
+    private sealed class Silo(IHost host, string hallsFile) : IAsyncDisposable
+    {
+        public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
+
+        public static async Task<Silo> StartAsync(string connectionString)
+        {
+            var hallsFile = Path.Combine(Path.GetTempPath(), $"halls-{Guid.NewGuid():N}.json");
+            await System.IO.File.WriteAllTextAsync(hallsFile, JsonSerializer.Serialize(TestHalls.File(), HallMonitorJson.Options));
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            var settings = FreePort.SiloPorts();
+            settings["HallMonitor:HallsFile"] = hallsFile;
+            settings["HallMonitor:Storage"] = "postgres";
+            settings["HallMonitor:Postgres"] = connectionString;
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.AddHallMonitorSilo();
+            var host = builder.Build();
+            await host.StartAsync();
+            return new Silo(host, hallsFile);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            await host.StopAsync(limit.Token);
+            host.Dispose();
+            System.IO.File.Delete(hallsFile);
+        }
+    }
+}
