@@ -102,7 +102,9 @@ public sealed class RedisServer : IAsyncDisposable
         }
     }
 
+    private static readonly string[] Executables = ["/usr/bin/redis-server", "/usr/local/bin/redis-server"];
+
     private static string Executable() =>
-        new[] { "/usr/bin/redis-server", "/usr/local/bin/redis-server" }.FirstOrDefault(File.Exists)
+        Executables.FirstOrDefault(File.Exists)
         ?? throw new InvalidOperationException("redis-server is not installed; ./test.sh installs the Debian package redis-server.");
 }

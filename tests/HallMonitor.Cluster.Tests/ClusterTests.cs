@@ -1,0 +1,132 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using HallMonitor.Grains;
+using HallMonitor.Testing;
+using Xunit.Abstractions;
+
+namespace HallMonitor.Cluster.Tests;
+
+/// <summary>
+/// The city run for real: commands through either web replica, walls on either, silos killed with SIGKILL during a
+/// burst and started again, a silo stopped with SIGTERM as in a rolling update.
+/// </summary>
+public sealed class ClusterTests(CityCluster city, ITestOutputHelper output) : IClassFixture<CityCluster>
+{
+    /// <summary>
+    /// How soon a dead silo's halls must answer again. The aim is 5 s (measured 2–3 s here, see the README); a
+    /// shared CI machine gets twice that before the test calls it a failure.
+    /// </summary>
+    private static readonly TimeSpan FailoverBound = TimeSpan.FromSeconds(10);
+
+    private static readonly JsonSerializerOptions Json = HallMonitorJson.Options;
+
+    [Fact]
+    public async Task AWallOnOneReplica_GetsEveryEventCommandedThroughTheOther_InSeqOrder()
+    {
+        const string Hall = "kuancheng";
+        var (web1, web2) = (city.Webs[0].Client, city.Webs[1].Client);
+        await using var wall = await HubClient.ConnectAsync(Hub(city.Webs[1]));
+        var snapshot = await wall.InvokeAsync<HallSnapshot>("JoinHall", Hall);
+
+        var sent = new List<(string TicketId, long Started)>();
+        for (var i = 0; i < 40; i++)
+        {
+            var started = Stopwatch.GetTimestamp();
+            var ticket = await IssueAsync(i % 2 == 0 ? web1 : web2, Hall, i % 3 == 0 ? "TAX-INV" : "BIZ-REG");
+            sent.Add((ticket.TicketId, started));
+        }
+
+        var events = await wall.UntilAsync(m => m.Target == "event" && m.Argument<JsonElement>().GetProperty("data").GetProperty("ticketId").GetString() == sent[^1].TicketId, TimeSpan.FromSeconds(30));
+        var seqs = events.Where(m => m.Target == "event").Select(m => m.Argument<JsonElement>().GetProperty("seq").GetInt64()).ToList();
+        var issued = events.Where(m => m.Target == "event" && m.Argument<JsonElement>().GetProperty("type").GetString() == "ticketIssued")
+            .Select(m => m.Argument<JsonElement>().GetProperty("data").GetProperty("ticketId").GetString()).ToList();
+
+        Assert.Equal(Enumerable.Range(0, seqs.Count).Select(i => snapshot.Seq + 1 + i), seqs);
+        Assert.Equal(sent.Select(s => s.TicketId), issued);
+    }
+
+    [Fact]
+    public async Task EachSiloKilledDuringABurst_LosesNothingAcknowledged_AndItsHallsServeAgainWithinTheBound()
+    {
+        await using var wall = await HubClient.ConnectAsync(Hub(city.Webs[1]));
+        var snapshot = await wall.InvokeAsync<HallSnapshot>("JoinHall", "xinqu");
+        var acknowledged = new ConcurrentBag<(string Hall, string TicketId, string Number)>();
+
+        foreach (var silo in city.Silos)
+        {
+            var burst = new Burst(city.Webs.Select(w => w.Client).ToArray(), acknowledged);
+            var running = burst.RunAsync(TimeSpan.FromSeconds(1), after: TimeSpan.FromSeconds(FailoverBound.TotalSeconds + 2));
+            await burst.Started;
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var killedAt = Stopwatch.GetTimestamp();
+            await silo.KillAsync();
+            burst.MarkKill(killedAt);
+            await running;
+
+            output.WriteLine($"{silo.Name} killed: {burst.Summary()}");
+            Assert.Empty(burst.Unexpected);
+            foreach (var hall in CityCluster.HallIds)
+            {
+                var back = burst.ServingAgainAfterKill(hall);
+                Assert.True(back is { } after && after <= FailoverBound, $"Hall {hall} did not serve again within {FailoverBound} of {silo.Name}'s kill (first success {back?.TotalSeconds:0.00} s after).");
+            }
+
+            silo.Start();
+            await silo.WaitReadyAsync(CityCluster.StartLimit);
+        }
+
+        foreach (var hall in CityCluster.HallIds)
+        {
+            var journal = await ReadJournalAsync(city.Webs[0].Client, hall);
+            var issued = journal.Where(e => e.Type == "ticketIssued").Select(e => JsonDocument.Parse(e.Data).RootElement).ToList();
+            var ids = issued.Select(e => e.GetProperty("ticketId").GetString()).ToHashSet();
+
+            // Nothing acknowledged is lost.
+            Assert.All(acknowledged.Where(a => a.Hall == hall), a => Assert.Contains(a.TicketId, ids));
+
+            // Numbers are gapless per matter: every number handed out is a ticket in the journal.
+            foreach (var prefix in issued.GroupBy(e => e.GetProperty("number").GetString()![..1]))
+            {
+                var numbers = prefix.Select(e => int.Parse(e.GetProperty("number").GetString()![1..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+                Assert.Equal(Enumerable.Range(1, numbers.Count), numbers);
+            }
+
+            var verification = await city.Webs[1].Client.GetFromJsonAsync<JournalVerification>($"/api/halls/{hall}/journal/verify", Json);
+            Assert.True(verification!.Ok, verification.Problem);
+        }
+
+        // The wall on web2 followed through both failovers without a reload: every event of the hall, in order.
+        var end = (await ReadJournalAsync(city.Webs[0].Client, "xinqu"))[^1].Seq;
+        var seqs = (await wall.UntilAsync(m => m.Target == "event" && m.Argument<JsonElement>().GetProperty("seq").GetInt64() == end, TimeSpan.FromSeconds(30)))
+            .Where(m => m.Target == "event")
+            .Select(m => m.Argument<JsonElement>().GetProperty("seq").GetInt64())
+            .ToList();
+        Assert.Equal(Enumerable.Range(0, (int)(end - snapshot.Seq)).Select(i => snapshot.Seq + 1 + i), seqs);
+    }
+
+    private static Uri Hub(ClusterProcess web) => new($"ws://{web.Address.Authority}/hubs/hall");
+
+    private static async Task<TicketView> IssueAsync(HttpClient client, string hall, string matter)
+    {
+        var response = await client.PostAsJsonAsync($"/api/halls/{hall}/tickets", new { matter }, Json);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<TicketView>(Json))!;
+    }
+
+    private static async Task<List<JournalEntry>> ReadJournalAsync(HttpClient client, string hall)
+    {
+        var entries = new List<JournalEntry>();
+        long? from = 1;
+        while (from is { } next)
+        {
+            var page = (await client.GetFromJsonAsync<JournalPage>($"/api/halls/{hall}/journal?fromSeq={next}&limit=1000", Json))!;
+            entries.AddRange(page.Events);
+            from = page.NextSeq;
+        }
+
+        return entries;
+    }
+}
