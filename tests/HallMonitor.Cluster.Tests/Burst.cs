@@ -11,7 +11,7 @@ namespace HallMonitor.Cluster.Tests;
 /// and a probe per hall that sends a new request every 100 ms whatever the others wait for, which times when the
 /// hall answers again.
 /// </summary>
-internal sealed class Burst(HttpClient[] webs, ConcurrentBag<(string Hall, string TicketId, string Number)> acknowledged)
+internal sealed class Burst(HttpClient[] webs, ConcurrentBag<(string Hall, string TicketId, string Number)> acknowledged, int backToBack = 2)
 {
     private static readonly TimeSpan ProbeEvery = TimeSpan.FromMilliseconds(100);
     private readonly ConcurrentBag<Outcome> _outcomes = [];
@@ -23,6 +23,9 @@ internal sealed class Burst(HttpClient[] webs, ConcurrentBag<(string Hall, strin
 
     /// <summary>Answers that are neither a ticket (201) nor a 503 with problem details and <c>Retry-After</c>.</summary>
     public IReadOnlyList<string> Unexpected => [.. _outcomes.Where(o => o.Problem is not null).Select(o => $"{o.Hall}: {o.Problem}")];
+
+    /// <summary>How many requests answered 503.</summary>
+    public int Unavailable => _outcomes.Count(o => o.Status == HttpStatusCode.ServiceUnavailable);
 
     public void MarkKill(long timestamp) => Interlocked.Exchange(ref _killedAt, timestamp);
 
@@ -63,7 +66,7 @@ internal sealed class Burst(HttpClient[] webs, ConcurrentBag<(string Hall, strin
             await Task.WhenAll(sent);
         }
 
-        await Task.WhenAll(halls.SelectMany(hall => new[] { BackToBackAsync(hall, 0), BackToBackAsync(hall, 1), ProbeAsync(hall) }));
+        await Task.WhenAll(halls.SelectMany(hall => Enumerable.Range(0, backToBack).Select(web => BackToBackAsync(hall, web)).Append(ProbeAsync(hall))));
     }
 
     /// <summary>How long after the kill a request sent after it first got its ticket, for <paramref name="hall"/>.</summary>

@@ -107,6 +107,90 @@ public sealed class ClusterTests(CityCluster city, ITestOutputHelper output) : I
         Assert.Equal(Enumerable.Range(0, (int)(end - snapshot.Seq)).Select(i => snapshot.Seq + 1 + i), seqs);
     }
 
+    [Fact]
+    public async Task ASiloStoppedWithSigterm_HandsItsHallsOver_WithNoFailedRequest()
+    {
+        // A rolling update at a hall's pace: every hall issuing through both replicas, ten tickets a second each.
+        var acknowledged = new ConcurrentBag<(string Hall, string TicketId, string Number)>();
+        var burst = new Burst(city.Webs.Select(w => w.Client).ToArray(), acknowledged, backToBack: 0);
+        var running = burst.RunAsync(TimeSpan.FromSeconds(1), after: TimeSpan.FromSeconds(6));
+        await burst.Started;
+        var silo = city.Silos[0];
+        var stopping = Stopwatch.GetTimestamp();
+        burst.MarkKill(stopping);
+        await silo.TerminateAsync(TimeSpan.FromSeconds(60));
+        var stopped = Stopwatch.GetElapsedTime(stopping);
+        await running;
+
+        output.WriteLine($"{silo.Name} stopped with SIGTERM in {stopped.TotalSeconds:0.0} s: {burst.Summary()}");
+        Assert.Empty(burst.Unexpected);
+        Assert.Equal(0, burst.Unavailable);
+        silo.Start();
+        await silo.WaitReadyAsync(CityCluster.StartLimit);
+    }
+
+    [Fact]
+    public async Task PostgresAway_Is503AndUnready_NothingHalfWritten_AndBackByItself()
+    {
+        var web = city.Webs[0].Client;
+        await IssueAsync(web, "nanguan", "BIZ-REG");
+        await city.Postgres.StopAsync();
+        try
+        {
+            var refused = await web.PostAsJsonAsync("/api/halls/nanguan/tickets", new { matter = "BIZ-REG" }, Json);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+            Assert.NotNull(refused.Headers.RetryAfter);
+            await Eventually(async () => (await city.Silos[0].Client.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(20));
+        }
+        finally
+        {
+            await city.Postgres.StartAgainAsync();
+        }
+
+        // The next commands succeed without a restart, the silos are ready again, and the journal holds no trace of the refused one.
+        await Eventually(async () => (await web.PostAsJsonAsync("/api/halls/nanguan/tickets", new { matter = "TAX-INV" }, Json)).StatusCode == HttpStatusCode.Created, TimeSpan.FromSeconds(30));
+        await Task.WhenAll(city.Silos.Select(s => s.WaitReadyAsync(TimeSpan.FromSeconds(30))));
+        var verification = await web.GetFromJsonAsync<JournalVerification>("/api/halls/nanguan/journal/verify", Json);
+        Assert.True(verification!.Ok, verification.Problem);
+        var numbers = (await ReadJournalAsync(web, "nanguan")).Where(e => e.Type == "ticketIssued")
+            .Select(e => JsonDocument.Parse(e.Data).RootElement.GetProperty("number").GetString()!)
+            .Where(n => n.StartsWith('A')).Select(n => int.Parse(n[1..], System.Globalization.CultureInfo.InvariantCulture)).Order().ToList();
+        Assert.Equal(Enumerable.Range(1, numbers.Count), numbers);
+    }
+
+    [Fact]
+    public async Task RedisAway_SilosUnready_HallsKeepWorking_AndReadyAgainWhenItIsBack()
+    {
+        await city.Redis.StopAsync();
+        try
+        {
+            await Eventually(async () => (await city.Silos[1].Client.GetAsync(new Uri("/readyz", UriKind.Relative))).StatusCode == HttpStatusCode.ServiceUnavailable, TimeSpan.FromSeconds(20));
+
+            // The membership the silos know is enough to serve: a membership store away does not stop the halls.
+            foreach (var hall in CityCluster.HallIds)
+            {
+                await IssueAsync(city.Webs[1].Client, hall, "BIZ-REG");
+            }
+        }
+        finally
+        {
+            await city.Redis.StartAgainAsync();
+        }
+
+        await Task.WhenAll(city.Silos.Concat(city.Webs).Select(p => p.WaitReadyAsync(TimeSpan.FromSeconds(30))));
+    }
+
+    private static async Task Eventually(Func<Task<bool>> condition, TimeSpan within)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            Assert.True(deadline.Elapsed < within, $"Not within {within}.");
+            await Task.Delay(200);
+        }
+    }
+
     private static Uri Hub(ClusterProcess web) => new($"ws://{web.Address.Authority}/hubs/hall");
 
     private static async Task<TicketView> IssueAsync(HttpClient client, string hall, string matter)
