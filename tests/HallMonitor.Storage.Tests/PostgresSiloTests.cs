@@ -39,6 +39,26 @@ public sealed class PostgresSiloTests(SharedPostgres postgres)
     }
 
     [Fact]
+    public async Task Issue_WhileTheDatabaseIsDown_FailsAsUnavailable_AndAfterItIsBackTheNumberingContinues()
+    {
+        await using var server = await PostgresServer.StartAsync();
+        var database = await server.CreateDatabaseAsync("silo_outage");
+        await using var silo = await Silo.StartAsync(database);
+        var matter = silo.Grains.GetMatter(TestHalls.HallId, "BIZ-REG");
+        var first = await matter.IssueAsync(TicketChannel.Kiosk, false, "kiosk");
+
+        await server.StopAsync();
+        await Assert.ThrowsAsync<JournalUnavailableException>(() => matter.IssueAsync(TicketChannel.Kiosk, false, "kiosk"));
+        await server.StartAgainAsync();
+        var next = await matter.IssueAsync(TicketChannel.Kiosk, false, "kiosk");
+        var verification = await silo.Grains.GetHall(TestHalls.HallId).VerifyJournalAsync();
+
+        Assert.Equal(("A001", "A002"), (first.Number, next.Number));
+        Assert.True(verification.Ok, verification.Problem);
+        Assert.Equal(2, verification.Events);
+    }
+
+    [Fact]
     public void Postgres_WithoutAConnectionString_StopsTheStartNamingTheKey()
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
