@@ -6,7 +6,7 @@ cd "$(dirname "$0")"
 
 # promtool (checks /metrics and the alerting rules), Chromium and CJK fonts (browser tests and screenshots),
 # PostgreSQL (the storage tests start throw-away servers from /usr/lib/postgresql/*/bin).
-apt_packages=(prometheus chromium fonts-noto-cjk postgresql)
+apt_packages=(prometheus chromium fonts-noto-cjk postgresql redis-server)
 missing=()
 for package in "${apt_packages[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

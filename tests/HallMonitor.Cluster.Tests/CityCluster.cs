@@ -50,12 +50,24 @@ public sealed class CityCluster : IAsyncLifetime
             ["HallMonitor:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["HallMonitor:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         }))];
+        // One replica configured on the command line, the other through environment variables (HallMonitor__Redis…).
         Webs = [.. Enumerable.Range(1, 2).Select(i => ClusterProcess.Web($"web{i}", new Dictionary<string, string>(common)
         {
             ["HallMonitor:Silo"] = "client",
-        }))];
+        }, asEnvironment: i == 2))];
 
         foreach (var process in Silos.Concat(Webs))
+        {
+            process.Start();
+        }
+
+        await Task.WhenAll(Silos.Concat(Webs).Select(p => p.WaitReadyAsync(StartLimit)));
+    }
+
+    /// <summary>Starts again whatever a test stopped, and waits until every process is ready.</summary>
+    internal async Task EnsureRunningAsync()
+    {
+        foreach (var process in Silos.Concat(Webs).Where(p => p.Pid is null))
         {
             process.Start();
         }

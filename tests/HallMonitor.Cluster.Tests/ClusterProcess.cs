@@ -36,10 +36,14 @@ internal sealed class ClusterProcess : IAsyncDisposable
         Create(name, "silo", "HallMonitor.Silo.dll", settings);
 
     /// <summary>A web replica (<c>web/</c>'s output) with the given configuration.</summary>
-    public static ClusterProcess Web(string name, IReadOnlyDictionary<string, string> settings) =>
-        Create(name, "web", "HallMonitor.Web.dll", settings);
+    /// <summary>
+    /// A web replica (<c>web/</c>'s output) with the given configuration, on the command line or, with
+    /// <paramref name="asEnvironment"/>, as environment variables (<c>HallMonitor__Silo</c>), as on Kubernetes.
+    /// </summary>
+    public static ClusterProcess Web(string name, IReadOnlyDictionary<string, string> settings, bool asEnvironment = false) =>
+        Create(name, "web", "HallMonitor.Web.dll", settings, asEnvironment);
 
-    private static ClusterProcess Create(string name, string project, string dll, IReadOnlyDictionary<string, string> settings)
+    private static ClusterProcess Create(string name, string project, string dll, IReadOnlyDictionary<string, string> settings, bool asEnvironment = false)
     {
         var folder = OutputFolder(project);
         var port = Testing.FreePort.Next();
@@ -54,7 +58,14 @@ internal sealed class ClusterProcess : IAsyncDisposable
         start.ArgumentList.Add($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         foreach (var (key, value) in settings)
         {
-            start.ArgumentList.Add($"--{key}={value}");
+            if (asEnvironment)
+            {
+                start.Environment[key.Replace(":", "__", StringComparison.Ordinal)] = value;
+            }
+            else
+            {
+                start.ArgumentList.Add($"--{key}={value}");
+            }
         }
 
         return new ClusterProcess(name, start, port);

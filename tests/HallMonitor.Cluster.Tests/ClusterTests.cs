@@ -64,7 +64,14 @@ public sealed class ClusterTests(CityCluster city, ITestOutputHelper output) : I
             var killedAt = Stopwatch.GetTimestamp();
             await silo.KillAsync();
             burst.MarkKill(killedAt);
-            await running;
+            try
+            {
+                await running;
+            }
+            finally
+            {
+                await city.EnsureRunningAsync();
+            }
 
             output.WriteLine($"{silo.Name} killed: {burst.Summary()}");
             Assert.Empty(burst.Unexpected);
@@ -73,9 +80,6 @@ public sealed class ClusterTests(CityCluster city, ITestOutputHelper output) : I
                 var back = burst.ServingAgainAfterKill(hall);
                 Assert.True(back is { } after && after <= FailoverBound, $"Hall {hall} did not serve again within {FailoverBound} of {silo.Name}'s kill (first success {back?.TotalSeconds:0.00} s after).");
             }
-
-            silo.Start();
-            await silo.WaitReadyAsync(CityCluster.StartLimit);
         }
 
         foreach (var hall in CityCluster.HallIds)
@@ -116,17 +120,27 @@ public sealed class ClusterTests(CityCluster city, ITestOutputHelper output) : I
         var running = burst.RunAsync(TimeSpan.FromSeconds(1), after: TimeSpan.FromSeconds(6));
         await burst.Started;
         var silo = city.Silos[0];
-        var stopping = Stopwatch.GetTimestamp();
-        burst.MarkKill(stopping);
-        await silo.TerminateAsync(TimeSpan.FromSeconds(60));
-        var stopped = Stopwatch.GetElapsedTime(stopping);
-        await running;
+        try
+        {
+            var stopping = Stopwatch.GetTimestamp();
+            burst.MarkKill(stopping);
+            await silo.TerminateAsync(TimeSpan.FromSeconds(60));
+            var stopped = Stopwatch.GetElapsedTime(stopping);
+            await running;
 
-        output.WriteLine($"{silo.Name} stopped with SIGTERM in {stopped.TotalSeconds:0.0} s: {burst.Summary()}");
-        Assert.Empty(burst.Unexpected);
-        Assert.Equal(0, burst.Unavailable);
-        silo.Start();
-        await silo.WaitReadyAsync(CityCluster.StartLimit);
+            output.WriteLine($"{silo.Name} stopped with SIGTERM in {stopped.TotalSeconds:0.0} s: {burst.Summary()}");
+            if (burst.Unavailable > 0)
+            {
+                output.WriteLine(string.Join(Environment.NewLine, city.Webs.Select(w => $"{w.Name}:{Environment.NewLine}{w.Tail(30)}")));
+            }
+
+            Assert.Empty(burst.Unexpected);
+            Assert.Equal(0, burst.Unavailable);
+        }
+        finally
+        {
+            await city.EnsureRunningAsync();
+        }
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class TwoSiloTests(SharedPostgres postgres)
                     await journal.AppendAsync([Opened($"{i:00}")], At, $"silo{index}");
                     stored++;
                 }
-                catch (JournalUnavailableException exception) when (exception.InnerException is JournalForkException)
+                catch (JournalUnavailableException exception) when (exception.Cause?.StartsWith(nameof(JournalForkException) + ":", StringComparison.Ordinal) == true)
                 {
                     refused++;
                 }

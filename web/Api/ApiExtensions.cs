@@ -60,8 +60,21 @@ public static partial class ApiExtensions
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("HallMonitor");
             var options = app.Services.GetRequiredService<IOptions<HallMonitorOptions>>().Value;
             var catalog = app.Services.GetRequiredService<HallCatalog>();
-            var store = app.Services.GetService<SqliteStore>();
-            LogHalls(logger, string.Join(", ", catalog.Halls.Select(h => $"{h.Id} ({h.Name})")), options.Storage, store?.Path ?? "memory");
+            var halls = string.Join(", ", catalog.Halls.Select(h => $"{h.Id} ({h.Name})"));
+            if (options.Silo.Equals("client", StringComparison.OrdinalIgnoreCase))
+            {
+                LogClient(logger, halls, options.Clustering);
+            }
+            else
+            {
+                var where = options.Storage.ToLowerInvariant() switch
+                {
+                    "sqlite" => app.Services.GetService<SqliteStore>()?.Path ?? options.DataDir,
+                    "postgres" => "PostgreSQL",
+                    _ => "memory (throw-away)",
+                };
+                LogHalls(logger, halls, options.Storage, where);
+            }
             if (catalog.Auth is null)
             {
                 LogOpen(logger);
@@ -69,6 +82,9 @@ public static partial class ApiExtensions
         });
         return app;
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Serving halls {Halls} as an Orleans client of the cluster ({Clustering} membership)")]
+    private static partial void LogClient(ILogger logger, string halls, string clustering);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving halls {Halls}; storage {Storage} at {Path}")]
     private static partial void LogHalls(ILogger logger, string halls, string storage, string path);

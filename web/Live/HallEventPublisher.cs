@@ -43,6 +43,7 @@ public sealed partial class HallEventPublisher(
     private static readonly TimeSpan[] RetryDelays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)];
     private readonly CancellationTokenSource _stopping = new();
     private Task _following = Task.CompletedTask;
+    private int _disposed;
 
     /// <summary>
     /// Learns where every hall's journal ends before the server takes its first request, so that what a browser
@@ -67,11 +68,27 @@ public sealed partial class HallEventPublisher(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
+        try
+        {
+            await _stopping.CancelAsync();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The host disposed the service before stopping it (a host whose start failed): nothing follows any more.
+            return;
+        }
+
         await _following.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _stopping.Cancel();
+            _stopping.Dispose();
+        }
+    }
 
     private async Task FollowAsync(Hall hall, long after, CancellationToken stoppingToken)
     {
