@@ -32,6 +32,49 @@ public sealed class TicketApiTests
     }
 
     [Fact]
+    public async Task IssueTicket_AgainWithTheSameIdempotencyKey_AnswersTheSameTicket_AndIssuesNothing()
+    {
+        await using var api = new ApiFactory();
+        var client = api.CreateClient();
+
+        async Task<(HttpStatusCode Status, TicketView Ticket)> IssueWithKeyAsync(string key)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"{Api.Hall}/tickets") { Content = JsonContent.Create(new { matter = "BIZ-REG" }, options: Api.Json) };
+            request.Headers.Add("Idempotency-Key", key);
+            var response = await client.SendAsync(request);
+            return (response.StatusCode, (await response.Content.ReadFromJsonAsync<TicketView>(Api.Json))!);
+        }
+
+        var first = await IssueWithKeyAsync("3f1c9a7e-kiosk-2");
+        var retried = await IssueWithKeyAsync("3f1c9a7e-kiosk-2");
+        var another = await IssueWithKeyAsync("3f1c9a7e-kiosk-3");
+
+        Assert.Equal((HttpStatusCode.Created, "A001"), (first.Status, first.Ticket.Number));
+        Assert.Equal((HttpStatusCode.Created, first.Ticket.TicketId), (retried.Status, retried.Ticket.TicketId));
+        Assert.Equal("A002", another.Ticket.Number);
+        Assert.Equal(2, (await client.VerifyJournalAsync()).Events);
+    }
+
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("has space")]
+    [InlineData("键")]
+    [InlineData("0123456789012345678901234567890123456789012345678901234567890123456789")]
+    public async Task IssueTicket_WithAMalformedIdempotencyKey_Is400_AndIssuesNothing(string key)
+    {
+        await using var api = new ApiFactory();
+        var client = api.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"{Api.Hall}/tickets") { Content = JsonContent.Create(new { matter = "BIZ-REG" }, options: Api.Json) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key);
+
+        var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(0, (await client.VerifyJournalAsync()).Events);
+    }
+
+    [Fact]
     public async Task IssueTicket_Answers201WithLocationNumberAndEstimate()
     {
         await using var api = new ApiFactory();

@@ -26,10 +26,17 @@ public sealed partial class RequestErrors
         return ClerkPattern().IsMatch(value) ? this : Add(field, $"{field} must be 1–32 letters, digits, '.', '_' or '-'.");
     }
 
+    /// <summary>An idempotency key: 1–64 ASCII letters, digits, '_' or '-' (a UUID fits).</summary>
+    public RequestErrors IdempotencyKey(string field, string? value) =>
+        value is null || KeyPattern().IsMatch(value) ? this : Add(field, $"{field} must be 1–64 letters, digits, '_' or '-'.");
+
     public RequestErrors Required(string field, string? value) =>
         string.IsNullOrWhiteSpace(value) ? Add(field, $"{field} is required.") : this;
 
     public IResult ToResult() => TypedResults.ValidationProblem(_errors, detail: string.Join(" ", _errors.Values.SelectMany(m => m)));
+
+    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    private static partial Regex KeyPattern();
 
     [GeneratedRegex(@"^[\p{L}\p{N}._-]{1,32}$")]
     private static partial Regex ClerkPattern();

@@ -1,4 +1,5 @@
 using HallMonitor.Grains;
+using Microsoft.AspNetCore.Mvc;
 
 namespace HallMonitor.Web;
 
@@ -17,10 +18,24 @@ public static class TicketEndpoints
         return app;
     }
 
-    private static async Task<IResult> IssueAsync(string hall, IssueTicketRequest body, HallCatalog catalog, IGrainFactory grains)
+    /// <summary>The header that makes taking a number idempotent for the service day.</summary>
+    public const string IdempotencyKeyHeader = "Idempotency-Key";
+
+    /// <summary>
+    /// Takes a number. With an <c>Idempotency-Key</c> header, sending the same request again (a kiosk retrying
+    /// after a 503 whose request "may or may not have taken effect") answers the ticket the first one got.
+    /// Without one, the edge makes one for this request, so that its own retry when the queue's silo went away
+    /// cannot issue twice either.
+    /// </summary>
+    private static async Task<IResult> IssueAsync(
+        string hall,
+        IssueTicketRequest body,
+        [FromHeader(Name = IdempotencyKeyHeader)] string? idempotencyKey,
+        HallCatalog catalog,
+        IGrainFactory grains)
     {
         var definition = catalog.GetHall(hall);
-        var errors = new RequestErrors().Required("matter", body.Matter);
+        var errors = new RequestErrors().Required("matter", body.Matter).IdempotencyKey(IdempotencyKeyHeader, idempotencyKey);
         if (errors.Any)
         {
             return errors.ToResult();
@@ -28,8 +43,21 @@ public static class TicketEndpoints
 
         var matter = definition.GetMatter(body.Matter!);
         var channel = body.Channel ?? TicketChannel.Kiosk;
-        var ticket = await grains.GetMatter(definition.Id, matter.Code).IssueAsync(channel, body.Priority ?? false, channel.ToString().ToLowerInvariant());
-        return TypedResults.Created($"/api/halls/{definition.Id}/tickets/{ticket.TicketId}", ticket);
+        var requestId = idempotencyKey is null ? Guid.NewGuid().ToString("N") : $"key:{idempotencyKey}";
+        var queue = grains.GetMatter(definition.Id, matter.Code);
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                var ticket = await queue.IssueAsync(channel, body.Priority ?? false, channel.ToString().ToLowerInvariant(), requestId);
+                return TypedResults.Created($"/api/halls/{definition.Id}/tickets/{ticket.TicketId}", ticket);
+            }
+            catch (Exception exception) when (attempt < 3 && exception is SiloUnavailableException or OrleansMessageRejectionException)
+            {
+                // The queue's silo went away (a rolling update, a crash): the request id makes asking again safe.
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt));
+            }
+        }
     }
 
     private static async Task<IResult> RateAsync(string hall, string ticketId, RatingRequest body, HallCatalog catalog, IGrainFactory grains)

@@ -14,8 +14,10 @@ public interface IHallGrain : IGrainWithStringKey
     /// Numbers and journals a new ticket (and the transfer it comes from, atomically, on condition that the
     /// sending window is still where it was), then hands it to the matter's queue and answers the queue's view
     /// of it. Issues of one matter share commits: the queue is busy only for putting the ticket in line.
+    /// <paramref name="requestId"/> makes the issue idempotent for the service day: asked again with the same id
+    /// (a retry after an answer was lost), the hall answers the ticket it issued for it and issues nothing.
     /// </summary>
-    Task<IssuedTicket> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer);
+    Task<IssuedTicket> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer, string? requestId = null);
 
     /// <summary>
     /// Claims the best waiting ticket for a window: priority first, then the longest wait. While a claim on

@@ -32,7 +32,8 @@ public sealed record TicketIssued(
     TicketChannel Channel,
     bool Priority,
     DateOnly ServiceDay,
-    string? TransferredFrom = null) : HallEvent, ITicketEvent;
+    string? TransferredFrom = null,
+    string? RequestId = null) : HallEvent, ITicketEvent;
 
 /// <summary>A window called the ticket (叫号); <see cref="WaitSeconds"/> is the leg's wait.</summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.TicketCalled")]

@@ -10,10 +10,12 @@ public interface IMatterGrain : IGrainWithStringKey
     /// <summary>
     /// Takes a number for a visitor; the answer carries people ahead and the estimated wait. The hall numbers
     /// and journals it and then puts it in this queue (<see cref="EnqueueAsync"/>); interleaving, because this
-    /// request only waits, so that many issues of a matter share one commit.
+    /// request only waits, so that many issues of a matter share one commit. With <paramref name="requestId"/>
+    /// (an idempotency key) a repeated request answers the ticket issued for it; without, the queue makes one, so
+    /// that its own retries (the hall's silo went away with the answer) never issue twice.
     /// </summary>
     [AlwaysInterleave]
-    Task<TicketView> IssueAsync(TicketChannel channel, bool priority, string actor);
+    Task<TicketView> IssueAsync(TicketChannel channel, bool priority, string actor, string? requestId = null);
 
     /// <summary>Queues the new leg of a ticket transferred from another matter, journaled with the transfer (as <see cref="IssueAsync"/>).</summary>
     [AlwaysInterleave]

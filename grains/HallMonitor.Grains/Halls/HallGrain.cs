@@ -35,6 +35,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     private static readonly TimeSpan ClaimLifetime = TimeSpan.FromSeconds(30);
     private readonly Dictionary<string, int> _reserved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Claim> _claims = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateOnly Day, Task<IssuedTicket> Issue)> _requests = new(StringComparer.Ordinal);
     private DateOnly _reservedDay;
     private long _numberingEpoch = -1;
     private int _issuesInFlight;
@@ -217,7 +218,45 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             : await GrainFactory.GetMatter(_hall.Id, alert.Matter).AcknowledgeAlertAsync(alertId, by);
     }
 
-    public async Task<IssuedTicket> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer)
+    public Task<IssuedTicket> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer, string? requestId = null)
+    {
+        if (requestId is null)
+        {
+            return IssueOnceAsync(matter, channel, priority, actor, transfer, requestId: null);
+        }
+
+        // The same request again: in flight or answered in this activation, or journaled before it (the projection
+        // has read the journal to its end on activation). Checked and recorded with no await between.
+        var day = _hall.ServiceDay(_time.GetUtcNow());
+        if (_requests.TryGetValue(requestId, out var pending) && pending.Day == day)
+        {
+            return pending.Issue;
+        }
+
+        if (State.ServiceDay == day && State.Requests.TryGetValue(requestId, out var ticketId))
+        {
+            return AnswerAgainAsync(ticketId);
+        }
+
+        if (_requests.Count > 0 && _requests.Values.First().Day != day)
+        {
+            _requests.Clear();
+        }
+
+        var issue = IssueOnceAsync(matter, channel, priority, actor, transfer, requestId);
+        _requests[requestId] = (day, issue);
+        _ = issue.ContinueWith(
+            _ => _requests.Remove(requestId),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Current);
+        return issue;
+    }
+
+    private async Task<IssuedTicket> AnswerAgainAsync(string ticketId) =>
+        new(await GrainFactory.GetTicket(_hall.Id, ticketId).GetAsync(), Transferred: null);
+
+    private async Task<IssuedTicket> IssueOnceAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer, string? requestId)
     {
         IReadOnlyList<StreamPosition> expected = transfer is null ? [] : [new StreamPosition(JournalStream.Window(transfer.WindowId), transfer.WindowSeq)];
 
@@ -244,7 +283,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         var day = _hall.ServiceDay(now);
         var number = TicketNumber.Format(definition.Prefix, Reserve(day, definition.Prefix));
         var ticketId = TicketNumber.TicketId(day, number);
-        var issued = new TicketIssued(ticketId, number, matter, channel, priority, day, transfer?.TicketId);
+        var issued = new TicketIssued(ticketId, number, matter, channel, priority, day, transfer?.TicketId, requestId);
         HallEvent[] events = transfer is null
             ? [issued]
             : [new TicketTransferred(transfer.TicketId, transfer.Number, transfer.Matter, transfer.WindowId, transfer.Clerk, matter, ticketId, Seconds(now - transfer.StartedAt)), issued];

@@ -26,6 +26,9 @@ public sealed class HallProjection : JournaledState
     /// <summary>Open alerts, and those resolved on <see cref="ServiceDay"/>, by id.</summary>
     public Dictionary<string, AlertView> Alerts { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The tickets issued on <see cref="ServiceDay"/> for a request id (idempotent issuance), by request id.</summary>
+    public Dictionary<string, string> Requests { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The hash of the last event applied: an anchor against edits of the journal's tail.</summary>
     public string? LastHash { get; set; }
 
@@ -44,6 +47,11 @@ public sealed class HallProjection : JournaledState
                 if (e.ServiceDay == ServiceDay && TicketNumber.TryParse(e.Number, out var prefix, out var n))
                 {
                     Numbering[prefix] = Math.Max(Numbering.GetValueOrDefault(prefix), n);
+                }
+
+                if (e.RequestId is { } request && e.ServiceDay == ServiceDay)
+                {
+                    Requests[request] = e.TicketId;
                 }
 
                 Line(e.Matter).Add(new WaitingTicket(e.TicketId, e.Number, e.Matter, e.Priority, record.At, record.Seq, e.ServiceDay, e.Channel));
@@ -154,6 +162,7 @@ public sealed class HallProjection : JournaledState
         ServiceDay = day;
         Today = new DayFigures();
         Numbering.Clear();
+        Requests.Clear();
         foreach (var resolved in Alerts.Values.Where(a => a.State == AlertState.Resolved).ToList())
         {
             Alerts.Remove(resolved.AlertId);

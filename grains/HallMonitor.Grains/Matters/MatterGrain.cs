@@ -92,8 +92,31 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         _alertTimer = ArmClock(null, SettleAsync, TimeSpan.Zero);
     }
 
-    public async Task<TicketView> IssueAsync(TicketChannel channel, bool priority, string actor) =>
-        (await _hallGrain.IssueTicketAsync(_matter.Code, channel, priority, actor, transfer: null)).Ticket;
+    public async Task<TicketView> IssueAsync(TicketChannel channel, bool priority, string actor, string? requestId = null)
+    {
+        // The hall's silo may go away with the answer (a rolling update, a crash): asking again with the same id
+        // reaches the hall's next activation, which answers the ticket if the first ask was journaled.
+        requestId ??= Guid.NewGuid().ToString("N");
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return (await _hallGrain.IssueTicketAsync(_matter.Code, channel, priority, actor, transfer: null, requestId)).Ticket;
+            }
+            catch (Exception exception) when (attempt < HallAwayRetries.Length + 1 && IsHallAway(exception))
+            {
+                LogHallAway(_logger, _matter.Code, attempt, exception.GetType().Name);
+                // Wall-clock: the cluster's pace, not the hall's (a manual clock in tests would never get there).
+                await Task.Delay(HallAwayRetries[attempt - 1]);
+            }
+        }
+    }
+
+    /// <summary>Pauses before asking the hall again after its silo went away: enough for the directory to move it.</summary>
+    private static readonly TimeSpan[] HallAwayRetries = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400), TimeSpan.FromMilliseconds(1000)];
+
+    /// <summary>The hall's silo stopped or turned the call away: whatever it did is in the journal, and a retry is safe.</summary>
+    private static bool IsHallAway(Exception exception) => exception is SiloUnavailableException or OrleansMessageRejectionException;
 
     public async Task<TransferOutcome> IssueTransferAsync(TransferSource source)
     {
@@ -497,6 +520,9 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
     }
 
     private static double Seconds(TimeSpan duration) => Math.Round(Math.Max(0, duration.TotalSeconds), 1);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The hall was away when issuing a ticket for {Matter} (attempt {Attempt}, {Failure}); asking again with the same request id")]
+    private static partial void LogHallAway(ILogger logger, string matter, int attempt, string failure);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts of {GrainId} could not be journaled; retrying")]
     private static partial void LogAlertsDeferred(ILogger logger, Exception exception, GrainId grainId);
