@@ -100,6 +100,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             LogFinalCatchUpFailed(_logger, exception, _hall.Id);
         }
 
+        _metrics.Forget(_hall.Id);
         await base.OnDeactivateAsync(reason, cancellationToken);
     }
 

@@ -121,6 +121,12 @@ public sealed class HallMetrics
     /// <summary>The hall's live picture for the gauges, as of its latest applied event.</summary>
     public void Publish(string hallId, HallGauges gauges) => _gauges[hallId] = gauges;
 
+    /// <summary>
+    /// The hall left this silo (a rolling update, a rebalance): its gauges here read zero again, so that summed over
+    /// the silos of a cluster they count the hall once, where it is active now.
+    /// </summary>
+    public void Forget(string hallId) => _gauges.TryRemove(hallId, out _);
+
     private void AlertReached(string hallId, AlertView alert, AlertLevel level) =>
         _alertsRaised.WithLabels(hallId, Name(alert.Kind), Name(level), alert.Matter).Inc();
 
