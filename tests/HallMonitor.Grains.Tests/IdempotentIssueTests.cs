@@ -50,6 +50,21 @@ public sealed class IdempotentIssueTests
     }
 
     [Fact]
+    public async Task SameRequestAfterTheWindow_IsANewTicket_AndTheHallKeepsOnlyTheWindowsRequests()
+    {
+        await using var hall = await HallFixture.StartAsync();
+        var first = await hall.Matter("BIZ-REG").IssueAsync(TicketChannel.Kiosk, priority: false, "kiosk", "key:long-ago");
+        hall.Clock.Advance(HallProjection.RequestWindow + TimeSpan.FromSeconds(1));
+
+        var later = await hall.Matter("BIZ-REG").IssueAsync(TicketChannel.Kiosk, priority: false, "kiosk", "key:long-ago");
+        await hall.CheckpointHallAsync();
+
+        Assert.NotEqual(first.TicketId, later.TicketId);
+        var checkpoint = await hall.ReadCheckpointAsync<HallProjection>("hall", "hall", HallFixture.HallId);
+        Assert.Equal([later.TicketId], checkpoint!.Requests.Select(r => r.TicketId));
+    }
+
+    [Fact]
     public async Task SameRequestOnTheNextServiceDay_IsANewTicket()
     {
         await using var hall = await HallFixture.StartAsync();

@@ -36,6 +36,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     private readonly Dictionary<string, int> _reserved = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Claim> _claims = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (DateOnly Day, Task<IssuedTicket> Issue)> _requests = new(StringComparer.Ordinal);
+    private readonly Queue<(string RequestId, DateTimeOffset At)> _requestOrder = new();
     private DateOnly _reservedDay;
     private long _numberingEpoch = -1;
     private int _issuesInFlight;
@@ -228,30 +229,44 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
         // The same request again: in flight or answered in this activation, or journaled before it (the projection
         // has read the journal to its end on activation). Checked and recorded with no await between.
-        var day = _hall.ServiceDay(_time.GetUtcNow());
+        var now = _time.GetUtcNow();
+        var day = _hall.ServiceDay(now);
+        ForgetOldRequests(now);
         if (_requests.TryGetValue(requestId, out var pending) && pending.Day == day)
         {
             return pending.Issue;
         }
 
-        if (State.ServiceDay == day && State.Requests.TryGetValue(requestId, out var ticketId))
+        if (State.ServiceDay == day && State.TryGetRequest(requestId, out var ticketId))
         {
             return AnswerAgainAsync(ticketId);
         }
 
-        if (_requests.Count > 0 && _requests.Values.First().Day != day)
-        {
-            _requests.Clear();
-        }
-
         var issue = IssueOnceAsync(matter, channel, priority, actor, transfer, requestId);
         _requests[requestId] = (day, issue);
+        _requestOrder.Enqueue((requestId, now));
         _ = issue.ContinueWith(
             _ => _requests.Remove(requestId),
             CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
             TaskScheduler.Current);
         return issue;
+    }
+
+    /// <summary>
+    /// A request id answers its ticket again for <see cref="HallProjection.RequestWindow"/>, here as in the
+    /// projection; older ones are forgotten, so that this activation does not grow through a busy day.
+    /// </summary>
+    private void ForgetOldRequests(DateTimeOffset now)
+    {
+        while (_requestOrder.TryPeek(out var oldest) && oldest.At < now - HallProjection.RequestWindow)
+        {
+            _requestOrder.Dequeue();
+            if (_requests.TryGetValue(oldest.RequestId, out var entry) && entry.Issue.IsCompleted)
+            {
+                _requests.Remove(oldest.RequestId);
+            }
+        }
     }
 
     private async Task<IssuedTicket> AnswerAgainAsync(string ticketId) =>

@@ -26,8 +26,23 @@ public sealed class HallProjection : JournaledState
     /// <summary>Open alerts, and those resolved on <see cref="ServiceDay"/>, by id.</summary>
     public Dictionary<string, AlertView> Alerts { get; set; } = new(StringComparer.Ordinal);
 
-    /// <summary>The tickets issued on <see cref="ServiceDay"/> for a request id (idempotent issuance), by request id.</summary>
-    public Dictionary<string, string> Requests { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>How long a request id answers its ticket again: a retry comes within seconds, a kiosk's within a minute.</summary>
+    public static readonly TimeSpan RequestWindow = TimeSpan.FromMinutes(5);
+
+    /// <summary>
+    /// The tickets issued for a request id (idempotent issuance) in the last <see cref="RequestWindow"/> of
+    /// <see cref="ServiceDay"/>, oldest first; bounded so that a busy day does not grow the checkpoint.
+    /// </summary>
+    public Queue<IssuedRequest> Requests { get; set; } = new();
+
+    private Dictionary<string, string>? _requestIndex;
+
+    /// <summary>The ticket issued for <paramref name="requestId"/> within the window, if any.</summary>
+    public bool TryGetRequest(string requestId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? ticketId)
+    {
+        _requestIndex ??= Requests.ToDictionary(r => r.RequestId, r => r.TicketId, StringComparer.Ordinal);
+        return _requestIndex.TryGetValue(requestId, out ticketId);
+    }
 
     /// <summary>The hash of the last event applied: an anchor against edits of the journal's tail.</summary>
     public string? LastHash { get; set; }
@@ -51,7 +66,7 @@ public sealed class HallProjection : JournaledState
 
                 if (e.RequestId is { } request && e.ServiceDay == ServiceDay)
                 {
-                    Requests[request] = e.TicketId;
+                    RememberRequest(new IssuedRequest(request, e.TicketId, record.At));
                 }
 
                 Line(e.Matter).Add(new WaitingTicket(e.TicketId, e.Number, e.Matter, e.Priority, record.At, record.Seq, e.ServiceDay, e.Channel));
@@ -157,12 +172,28 @@ public sealed class HallProjection : JournaledState
         return slot;
     }
 
+    private void RememberRequest(IssuedRequest request)
+    {
+        while (Requests.TryPeek(out var oldest) && oldest.At < request.At - RequestWindow)
+        {
+            Requests.Dequeue();
+            _requestIndex?.Remove(oldest.RequestId);
+        }
+
+        Requests.Enqueue(request);
+        if (_requestIndex is not null)
+        {
+            _requestIndex[request.RequestId] = request.TicketId;
+        }
+    }
+
     private void StartDay(DateOnly day)
     {
         ServiceDay = day;
         Today = new DayFigures();
         Numbering.Clear();
         Requests.Clear();
+        _requestIndex = null;
         foreach (var resolved in Alerts.Values.Where(a => a.State == AlertState.Resolved).ToList())
         {
             Alerts.Remove(resolved.AlertId);
@@ -297,3 +328,6 @@ public sealed class DayFigures
 
     public Dictionary<string, int> IssuedByMatter { get; set; } = new(StringComparer.Ordinal);
 }
+
+/// <summary>A ticket issued for a request id, and when.</summary>
+public sealed record IssuedRequest(string RequestId, string TicketId, DateTimeOffset At);
