@@ -431,6 +431,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         }
 
         PublishGaugesIfMoved(before);
+        await CheckpointIfBusyAsync();
     }
 
     public async Task<JournalPage> ReadJournalAsync(long fromSeq, int limit)
@@ -536,6 +537,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
         // Reads catch up first; most find nothing new, and then the gauges already show this state.
         PublishGaugesIfMoved(start);
+        await CheckpointIfBusyAsync();
     }
 
     /// <summary>Reserves the next number of a prefix for the day; synchronous, so interleaved requests never share one.</summary>
