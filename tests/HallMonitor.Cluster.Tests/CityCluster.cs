@@ -13,6 +13,12 @@ public sealed class CityCluster : IAsyncLifetime
 {
     public static readonly string[] HallIds = ["xinqu", "kuancheng", "nanguan"];
 
+    /// <summary>A hall whose matter's wait target is seconds, for alerts that come due while a silo is dead.</summary>
+    public const string AlarmHall = "jingyue";
+
+    /// <summary>The wait target of <see cref="AlarmHall"/>'s matter.</summary>
+    public static readonly TimeSpan AlarmWaitTarget = TimeSpan.FromSeconds(8);
+
     private readonly string _folder = Directory.CreateTempSubdirectory("hallmonitor-city-").FullName;
 
     public RedisServer Redis { get; private set; } = null!;
@@ -47,6 +53,7 @@ public sealed class CityCluster : IAsyncLifetime
             ["HallMonitor:Storage"] = "postgres",
             ["HallMonitor:Postgres"] = database,
             ["HallMonitor:SiloName"] = $"silo{i}",
+            ["HallMonitor:WakePeriod"] = "00:00:03",
             ["HallMonitor:SiloPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
             ["HallMonitor:GatewayPort"] = FreePort.Next().ToString(CultureInfo.InvariantCulture),
         }))];
@@ -108,7 +115,16 @@ public sealed class CityCluster : IAsyncLifetime
                     Kind = WindowKind.Comprehensive,
                     Matters = ["*"],
                 })],
-            })],
+            }), new HallDefinition
+            {
+                Id = AlarmHall,
+                Name = "净月区政务服务中心",
+                Matters =
+                [
+                    new MatterDefinition { Code = "HH-ID", Name = "居民身份证", Category = "户籍治安", Prefix = "H", WaitTargetSeconds = (int)AlarmWaitTarget.TotalSeconds, HandleTargetSeconds = 600 },
+                ],
+                Windows = [new WindowDefinition { Id = "01", Name = "1号窗口", Kind = WindowKind.Comprehensive, Matters = ["*"] }],
+            }],
         };
         var path = Path.Combine(folder, "halls.json");
         File.WriteAllText(path, JsonSerializer.Serialize(file, HallMonitorJson.Options));

@@ -205,6 +205,50 @@ public sealed class ClusterTests(CityCluster city, ITestOutputHelper output) : I
         }
     }
 
+    [Fact]
+    public async Task TheSiloHoldingAHallDies_ItsDueAlertStillComes_FromTheSurvivor()
+    {
+        await using var wall = await HubClient.ConnectAsync(Hub(city.Webs[1]));
+        await wall.InvokeAsync<HallSnapshot>("JoinHall", CityCluster.AlarmHall);
+        var ticket = await IssueAsync(city.Webs[0].Client, CityCluster.AlarmHall, "HH-ID");
+
+        // The silo whose hall grain holds the queue (its gauge counts the ticket), killed before the alert is due.
+        var holder = await HolderOfAsync(CityCluster.AlarmHall);
+        try
+        {
+            await holder.KillAsync();
+            var alert = await wall.UntilAsync(
+                m => m.Target == "event" && m.Argument<JsonElement>().GetProperty("type").GetString() == "alertRaised"
+                    && m.Argument<JsonElement>().GetProperty("data").GetProperty("alert").GetProperty("ticketId").GetString() == ticket.TicketId,
+                TimeSpan.FromSeconds(45));
+            output.WriteLine($"{holder.Name} held {CityCluster.AlarmHall}; the alert came {(alert[^1].ReceivedAt - ticket.IssuedAt).TotalSeconds:0.0} s after the ticket (target {CityCluster.AlarmWaitTarget.TotalSeconds} s).");
+        }
+        finally
+        {
+            await city.EnsureRunningAsync();
+        }
+    }
+
+    /// <summary>The silo whose <c>/metrics</c> shows a waiting ticket of <paramref name="hall"/>: where its hall grain is active.</summary>
+    private async Task<ClusterProcess> HolderOfAsync(string hall)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            foreach (var silo in city.Silos)
+            {
+                var metrics = await silo.Client.GetStringAsync(new Uri("/metrics", UriKind.Relative));
+                if (metrics.Split('\n').Any(line => line.StartsWith($"hallmonitor_queue_waiting{{hall=\"{hall}\"", StringComparison.Ordinal) && line.EndsWith(" 1", StringComparison.Ordinal)))
+                {
+                    return silo;
+                }
+            }
+
+            Assert.True(deadline.Elapsed < TimeSpan.FromSeconds(10), $"No silo shows the waiting ticket of {hall}.");
+            await Task.Delay(100);
+        }
+    }
+
     private static Uri Hub(ClusterProcess web) => new($"ws://{web.Address.Authority}/hubs/hall");
 
     private static async Task<TicketView> IssueAsync(HttpClient client, string hall, string matter)

@@ -42,7 +42,7 @@ internal static class BoundarySamples
     /// <summary>Every concrete <see cref="HallEvent"/>, as the grains journal them.</summary>
     public static IReadOnlyList<HallEvent> Events { get; } =
     [
-        new TicketIssued(TicketId, Number, Matter, TicketChannel.Appointment, Priority: true, ServiceDay, TransferredFrom: "20261123-C002"),
+        new TicketIssued(TicketId, Number, Matter, TicketChannel.Appointment, Priority: true, ServiceDay, TransferredFrom: "20261123-C002", RequestId: "key:3f1c9a7e-kiosk-2"),
         new TicketCalled(TicketId, Number, Matter, Window, Clerk, WaitSeconds: 754.25, Priority: true, IssuedAt: At.AddMinutes(-13), TicketChannel.Online),
         new TicketRecalled(TicketId, Number, Matter, Window, Clerk, Recalls: 2),
         new ServiceStarted(TicketId, Number, Matter, Window, Clerk),

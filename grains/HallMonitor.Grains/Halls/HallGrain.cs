@@ -237,7 +237,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             return pending.Issue;
         }
 
-        if (State.ServiceDay == day && State.TryGetRequest(requestId, out var ticketId))
+        if (State.ServiceDay == day && State.TryGetRequest(requestId, now, out var ticketId))
         {
             return AnswerAgainAsync(ticketId);
         }

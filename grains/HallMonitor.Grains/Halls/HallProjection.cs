@@ -35,13 +35,14 @@ public sealed class HallProjection : JournaledState
     /// </summary>
     public Queue<IssuedRequest> Requests { get; set; } = new();
 
-    private Dictionary<string, string>? _requestIndex;
+    private Dictionary<string, IssuedRequest>? _requestIndex;
 
-    /// <summary>The ticket issued for <paramref name="requestId"/> within the window, if any.</summary>
-    public bool TryGetRequest(string requestId, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? ticketId)
+    /// <summary>The ticket issued for <paramref name="requestId"/> within the window before <paramref name="now"/>, if any.</summary>
+    public bool TryGetRequest(string requestId, DateTimeOffset now, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? ticketId)
     {
-        _requestIndex ??= Requests.ToDictionary(r => r.RequestId, r => r.TicketId, StringComparer.Ordinal);
-        return _requestIndex.TryGetValue(requestId, out ticketId);
+        _requestIndex ??= Requests.ToDictionary(r => r.RequestId, StringComparer.Ordinal);
+        ticketId = _requestIndex.TryGetValue(requestId, out var request) && request.At >= now - RequestWindow ? request.TicketId : null;
+        return ticketId is not null;
     }
 
     /// <summary>The hash of the last event applied: an anchor against edits of the journal's tail.</summary>
@@ -183,7 +184,7 @@ public sealed class HallProjection : JournaledState
         Requests.Enqueue(request);
         if (_requestIndex is not null)
         {
-            _requestIndex[request.RequestId] = request.TicketId;
+            _requestIndex[request.RequestId] = request;
         }
     }
 
