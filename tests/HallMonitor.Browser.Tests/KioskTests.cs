@@ -65,4 +65,45 @@ public sealed class KioskTests(BrowserFixture browser) : IClassFixture<BrowserFi
         await Expect(p.Locator("#priority")).ToHaveAttributeAsync("aria-pressed", "false");
         Assert.Empty(page.Errors);
     }
+
+    [Fact]
+    public async Task Kiosk_WhoseAnswerWasLost_AsksAgainWithTheSameKey_AndShowsTheOneTicketTaken()
+    {
+        await using var host = new PageHost();
+        using var api = host.Api();
+        await using var page = await browser.OpenAsync(host, "/kiosk/xinqu", 1280, 800);
+        await page.WaitUntilLiveAsync();
+        var p = page.Page;
+
+        // The first request reaches the server and takes a number, but the kiosk hears a 503 (the hall moving to
+        // another server): it must ask again with the same key, not take a second number.
+        var keys = new List<string?>();
+        await p.RouteAsync("**/api/halls/xinqu/tickets", async route =>
+        {
+            keys.Add(await route.Request.HeaderValueAsync("idempotency-key"));
+            var answer = await route.FetchAsync();
+            if (keys.Count == 1)
+            {
+                await route.FulfillAsync(new()
+                {
+                    Status = 503,
+                    ContentType = "application/problem+json",
+                    Headers = new Dictionary<string, string> { ["Retry-After"] = "5" },
+                    Body = """{"status":503,"detail":"The hall's silo stopped answering. The request may or may not have taken effect; check before retrying."}""",
+                });
+                return;
+            }
+
+            await route.FulfillAsync(new() { Response = answer });
+        });
+
+        await p.ClickAsync(".matter[data-matter='BIZ-REG']");
+
+        await Expect(p.Locator("#result-number")).ToHaveTextAsync("A001", new() { Timeout = 10_000 });
+        Assert.Equal(2, keys.Count);
+        Assert.Matches("^[0-9a-f]{32}$", keys[0]);
+        Assert.Equal(keys[0], keys[1]);
+        var snapshot = await api.GetAsync<HallMonitor.Grains.HallSnapshot>("snapshot");
+        Assert.Equal(1, snapshot.Kpis.Issued);
+    }
 }

@@ -24,10 +24,10 @@ export function errorTitle(status) {
 /**
  * Calls the API. `body` is sent as JSON. Answers the parsed JSON, or null for 204.
  * @param {string} path   e.g. '/api/halls/xinqu/tickets'
- * @param {{ method?: string, body?: object, quiet?: boolean }} [options] quiet: no toast on errors
+ * @param {{ method?: string, body?: object, quiet?: boolean, headers?: object }} [options] quiet: no toast on errors
  */
-export async function api(path, { method = 'GET', body, quiet = false } = {}) {
-  const headers = { accept: 'application/json' };
+export async function api(path, { method = 'GET', body, quiet = false, headers: extra = {} } = {}) {
+  const headers = { accept: 'application/json', ...extra };
   const token = sessionStorage.getItem('hallmonitor.token');
   if (token) {
     headers.authorization = `Bearer ${token}`;
@@ -87,4 +87,9 @@ export async function hallConfig(hall) {
       await new Promise(resolve => setTimeout(resolve, 3000));
     }
   }
+}
+
+/** A fresh idempotency key (32 hex digits); crypto.getRandomValues also works on a plain-http hall network. */
+export function idempotencyKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), b => b.toString(16).padStart(2, '0')).join('');
 }

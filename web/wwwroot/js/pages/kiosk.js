@@ -1,6 +1,6 @@
 // The ticket kiosk (取号机): pick a sector, then a matter, optionally ask for priority; the new number is
 // shown with the people ahead and the estimated wait, and the kiosk returns to the picker by itself.
-import { api, hallConfig } from '../api.js';
+import { api, hallConfig, idempotencyKey } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
 import { clock, minutes } from '../format.js';
 import { connectHall } from '../live.js';
@@ -84,6 +84,7 @@ priorityButton.addEventListener('click', () => setPriority(!priority));
 
 // ── The ticket ────────────────────────────────────────────────────────────────────────────────────────
 let countdown = null;
+const issueAttempts = 3;
 
 async function issue(matter) {
   if (issuing) {
@@ -91,14 +92,27 @@ async function issue(matter) {
   }
   issuing = true;
   renderCounts();
+  // One key per press: when the answer is lost (the network, or a 503 while the hall moves to another server),
+  // asking again with it answers the ticket already taken instead of a second number.
+  const key = idempotencyKey();
   try {
-    const ticket = await api(`/api/halls/${encodeURIComponent(hallId)}/tickets`, {
-      method: 'POST',
-      body: { matter: matter.code, channel: 'kiosk', priority },
-    });
-    showTicket(ticket, matter);
-  } catch {
-    // the toast says why; the visitor can try again
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const ticket = await api(`/api/halls/${encodeURIComponent(hallId)}/tickets`, {
+          method: 'POST',
+          body: { matter: matter.code, channel: 'kiosk', priority },
+          headers: { 'Idempotency-Key': key },
+          quiet: attempt < issueAttempts,
+        });
+        showTicket(ticket, matter);
+        return;
+      } catch (error) {
+        if (attempt >= issueAttempts || (error.status !== 0 && error.status !== 503)) {
+          return; // the toast says why; the visitor can try again
+        }
+        await new Promise(resolve => setTimeout(resolve, 1000 * attempt));
+      }
+    }
   } finally {
     issuing = false;
     renderCounts();
