@@ -114,11 +114,15 @@ public sealed class ClusterTests(CityCluster city, ITestOutputHelper output) : I
     [Fact]
     public async Task ASiloStoppedWithSigterm_HandsItsHallsOver_WithNoFailedRequest()
     {
-        // A rolling update at a hall's pace: every hall issuing through both replicas, ten tickets a second each.
+        // A rolling update at a hall's pace: every hall issuing through both replicas, ten tickets a second each,
+        // and a clerk at window 02 of each hall calling, serving and completing one ticket after another.
         var acknowledged = new ConcurrentBag<(string Hall, string TicketId, string Number)>();
         var burst = new Burst(city.Webs.Select(w => w.Client).ToArray(), acknowledged, backToBack: 0);
         var running = burst.RunAsync(TimeSpan.FromSeconds(1), after: TimeSpan.FromSeconds(6));
         await burst.Started;
+        var clerkFailures = new ConcurrentBag<string>();
+        using var clerksDone = new CancellationTokenSource();
+        var clerks = Task.WhenAll(CityCluster.HallIds.Select((hall, i) => ClerkAsync(city.Webs[i % 2].Client, hall, "02", clerkFailures, clerksDone.Token)));
         var silo = city.Silos[0];
         try
         {
@@ -127,8 +131,10 @@ public sealed class ClusterTests(CityCluster city, ITestOutputHelper output) : I
             await silo.TerminateAsync(TimeSpan.FromSeconds(60));
             var stopped = Stopwatch.GetElapsedTime(stopping);
             await running;
+            await clerksDone.CancelAsync();
+            var served = await clerks;
 
-            output.WriteLine($"{silo.Name} stopped with SIGTERM in {stopped.TotalSeconds:0.0} s: {burst.Summary()}");
+            output.WriteLine($"{silo.Name} stopped with SIGTERM in {stopped.TotalSeconds:0.0} s: {burst.Summary()}; clerks served {string.Join(", ", served)}");
             if (burst.Unavailable > 0)
             {
                 output.WriteLine(string.Join(Environment.NewLine, city.Webs.Select(w => $"{w.Name}:{Environment.NewLine}{w.Tail(30)}")));
@@ -136,10 +142,62 @@ public sealed class ClusterTests(CityCluster city, ITestOutputHelper output) : I
 
             Assert.Empty(burst.Unexpected);
             Assert.Equal(0, burst.Unavailable);
+            Assert.Empty(clerkFailures);
+            Assert.All(served, n => Assert.True(n > 0));
         }
         finally
         {
             await city.EnsureRunningAsync();
+        }
+    }
+
+    /// <summary>A clerk working a window until told to stop: call the next ticket, start, complete; the count served.</summary>
+    private static async Task<int> ClerkAsync(HttpClient web, string hall, string window, ConcurrentBag<string> failures, CancellationToken stop)
+    {
+        var open = await web.PostAsJsonAsync($"/api/halls/{hall}/windows/{window}/open", new { clerk = "王芳" }, Json, CancellationToken.None);
+        if (!open.IsSuccessStatusCode && open.StatusCode != HttpStatusCode.Conflict)
+        {
+            failures.Add($"{hall} open: {(int)open.StatusCode} {await open.Content.ReadAsStringAsync(CancellationToken.None)}");
+        }
+
+        var served = 0;
+        while (!stop.IsCancellationRequested)
+        {
+            var called = await web.PostAsync(new Uri($"/api/halls/{hall}/windows/{window}/call-next", UriKind.Relative), null, CancellationToken.None);
+            if (called.StatusCode == HttpStatusCode.NoContent)
+            {
+                await Task.Delay(50, CancellationToken.None);
+                continue;
+            }
+
+            foreach (var (step, response) in new[] { ("call-next", called) }.Concat(await StepsAsync()))
+            {
+                if (!response.IsSuccessStatusCode)
+                {
+                    failures.Add($"{hall} {step}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync(CancellationToken.None)}");
+                    return served;
+                }
+            }
+
+            served++;
+        }
+
+        return served;
+
+        async Task<List<(string, HttpResponseMessage)>> StepsAsync()
+        {
+            var steps = new List<(string, HttpResponseMessage)>();
+            foreach (var step in new[] { "start", "complete" })
+            {
+                var response = await web.PostAsync(new Uri($"/api/halls/{hall}/windows/{window}/{step}", UriKind.Relative), null, CancellationToken.None);
+                steps.Add((step, response));
+                if (!response.IsSuccessStatusCode)
+                {
+                    break;
+                }
+            }
+
+            return steps;
         }
     }
 
