@@ -14,6 +14,9 @@ namespace HallMonitor.Silo;
 /// </summary>
 public static partial class ClusterHostingExtensions
 {
+    /// <summary>How long a stopping silo's gateway gives its clients to move to another gateway (cluster only).</summary>
+    public static readonly TimeSpan GatewayDrain = TimeSpan.FromSeconds(2);
+
     /// <summary>
     /// The web process's Orleans side: a co-hosted silo (<c>HallMonitor:Silo=embedded</c>, the default) or a client
     /// of the cluster (<c>client</c>). Either way the web edge talks to grains only through <see cref="IGrainFactory"/>.
@@ -98,6 +101,12 @@ public static partial class ClusterHostingExtensions
                     membership.ProbeTimeout = options.ProbeTimeout;
                     membership.NumMissedProbesLimit = options.MissedProbesLimit;
                 });
+
+                // A stopping silo tells the clients connected to its gateway to send elsewhere, then waits this long
+                // before it deactivates its grains (Orleans waits not at all by default): requests already on their
+                // way through it are answered, and new ones go through another gateway. A single silo has no other
+                // gateway to send to, so only a cluster waits.
+                silo.Configure<SiloMessagingOptions>(messaging => messaging.ClientGatewayShutdownNotificationTimeout = GatewayDrain);
                 silo.Services.AddSingleton(new MembershipStore(redis));
                 silo.Services.AddHealthChecks().AddCheck<MembershipHealthCheck>("membership", tags: ["ready"]);
                 break;

@@ -12,9 +12,6 @@ namespace HallMonitor.Silo;
 /// <summary>Makes an application an Orleans silo that hosts the HallMonitor grains.</summary>
 public static class SiloHostingExtensions
 {
-    /// <summary>How long a stopping silo's gateway gives its clients to move to another gateway.</summary>
-    public static readonly TimeSpan GatewayDrain = TimeSpan.FromSeconds(2);
-
     /// <summary>
     /// Adds an Orleans silo (<c>HallMonitor:Clustering</c>: localhost, or a cluster in Redis) with the hall, matter, window, ticket and report grains,
     /// the hall catalog read from <c>HallMonitor:HallsFile</c>, the journal and grain storage (SQLite under
@@ -42,15 +39,7 @@ public static class SiloHostingExtensions
             // Orleans refuses reminders more frequent than a minute unless told otherwise (tests wake every second).
             silo.Configure<ReminderOptions>(reminders => reminders.MinimumReminderPeriod = TimeSpan.FromTicks(Math.Min(reminders.MinimumReminderPeriod.Ticks, clocks.WakePeriod.Ticks)));
             silo.Configure<GrainCollectionOptions>(collection => collection.CollectionAge = options.CollectionAge);
-            silo.Configure<SiloMessagingOptions>(messaging =>
-            {
-                messaging.ResponseTimeout = options.ResponseTimeout;
-
-                // A stopping silo tells the clients connected to its gateway to send elsewhere, then waits this long
-                // before it deactivates its grains (Orleans waits not at all by default): requests already on their
-                // way through it are answered, and new ones go through another gateway.
-                messaging.ClientGatewayShutdownNotificationTimeout = GatewayDrain;
-            });
+            silo.Configure<SiloMessagingOptions>(messaging => messaging.ResponseTimeout = options.ResponseTimeout);
             silo.AddHallMonitorDashboard();
         });
         services.AddHostedService<HallProjectionFeed>();
