@@ -36,7 +36,7 @@ public sealed class DurabilityTests
 
         var checkpoint = await hall.ReadCheckpointAsync<HallProjection>("hall", "hall", HallFixture.HallId);
         Assert.NotNull(checkpoint);
-        Assert.InRange(checkpoint.AppliedSeq, JournaledGrain<HallProjection>.CheckpointEvents, 10_500);
+        Assert.True(checkpoint.AppliedSeq >= JournaledGrain<HallProjection>.CheckpointEvents, $"The checkpoint is at event {checkpoint.AppliedSeq}.");
     }
 
     [Fact]
