@@ -52,11 +52,12 @@ public static class TicketEndpoints
                 var ticket = await queue.IssueAsync(channel, body.Priority ?? false, channel.ToString().ToLowerInvariant(), requestId);
                 return TypedResults.Created($"/api/halls/{definition.Id}/tickets/{ticket.TicketId}", ticket);
             }
-            catch (Exception exception) when (attempt < 3 && exception is SiloUnavailableException or OrleansMessageRejectionException or TimeoutException)
+            catch (Exception exception) when (attempt < 3 && (exception is SiloUnavailableException or OrleansMessageRejectionException || (exception is TimeoutException && attempt == 1)))
             {
                 // The queue's silo went away (a rolling update, a crash) or its answer was lost on the way: the request
                 // id makes asking again safe (the hall answers the ticket if the first ask was journaled, or waits
-                // for it if it is still on its way).
+                // for it if it is still on its way). After a timeout only once, so that a kiosk waits at most about
+                // two response timeouts before it hears a 503.
                 await Task.Delay(TimeSpan.FromMilliseconds(250 * attempt));
             }
         }
