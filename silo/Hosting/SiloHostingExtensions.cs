@@ -15,7 +15,8 @@ public static class SiloHostingExtensions
     /// <summary>
     /// Adds an Orleans silo (<c>HallMonitor:Clustering</c>: localhost, or a cluster in Redis) with the hall, matter, window, ticket and report grains,
     /// the hall catalog read from <c>HallMonitor:HallsFile</c>, the journal and grain storage (SQLite under
-    /// <c>HallMonitor:DataDir</c>, or memory), reminders, the projection feed and the readiness checks.
+    /// <c>HallMonitor:DataDir</c>, PostgreSQL at <c>HallMonitor:Postgres</c>, or memory), reminders (in memory, or in
+    /// Redis), the projection feed and the readiness checks.
     /// </summary>
     public static IHostApplicationBuilder AddHallMonitorSilo(this IHostApplicationBuilder builder)
     {
