@@ -8,6 +8,7 @@ builder.AddHallMonitorApi();
 
 var app = builder.Build();
 
+app.UseSecurityHeaders();
 app.UseHallMonitorErrors();
 app.MapPages();
 app.MapHealthEndpoints();
