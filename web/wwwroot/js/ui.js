@@ -3,7 +3,8 @@ import { applyI18n, lang, onLangChange, setLang, t } from './i18n.js';
 
 /**
  * Creates an element: h('div', { class: 'tile', dataset: { state } }, child, 'text', …).
- * Attributes starting with "on" become listeners; null and false children are skipped.
+ * Attributes starting with "on" become listeners; `style` is an object of properties, set through the CSSOM
+ * (the Content-Security-Policy refuses style attributes); null and false children are skipped.
  */
 export function h(tag, attributes = {}, ...children) {
   const element = document.createElement(tag);
@@ -13,6 +14,10 @@ export function h(tag, attributes = {}, ...children) {
     }
     if (name === 'dataset') {
       Object.assign(element.dataset, value);
+    } else if (name === 'style') {
+      for (const [property, setting] of Object.entries(value)) {
+        element.style.setProperty(property, setting);
+      }
     } else if (name.startsWith('on') && typeof value === 'function') {
       element.addEventListener(name.slice(2).toLowerCase(), value);
     } else if (name === 'class') {

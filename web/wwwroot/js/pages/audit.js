@@ -395,6 +395,7 @@ function renderPeaks() {
     animation: false,
     textStyle: textStyle(),
     tooltip: {
+      renderMode: 'richText',
       formatter: p => t('audit.peaksTip', { day: weekday(p.value[1]), from: hours[p.value[0]], to: hours[p.value[0]] + 1, n: count(p.value[2]) }),
     },
     grid: { left: 48, right: 12, top: 4, bottom: 64 },
@@ -430,7 +431,7 @@ function renderHot() {
   charts.hot.setOption({
     animation: false,
     textStyle: textStyle(),
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    tooltip: { renderMode: 'richText', trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: { left: 8, right: 48, top: 4, bottom: 8, containLabel: true },
     xAxis: axis({ type: 'value', minInterval: 1, axisLabel: { show: false } }),
     yAxis: axis({ type: 'category', inverse: true, data: top.map(row => row.label ?? row.key) }),
@@ -459,7 +460,7 @@ function renderSpread() {
   charts.spread.setOption({
     animation: false,
     textStyle: textStyle(),
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    tooltip: { renderMode: 'richText', trigger: 'axis', axisPointer: { type: 'shadow' } },
     legend: { top: 0, right: 0, textStyle: textStyle() },
     grid: { left: 8, right: 8, top: 32, bottom: 8, containLabel: true },
     xAxis: axis({ type: 'category', data: wait.map((_, i) => bucketLabel(bucketMinutes, i)) }),
@@ -485,12 +486,13 @@ function renderDaily() {
     animation: false,
     textStyle: textStyle(),
     tooltip: {
+      renderMode: 'richText',
       trigger: 'axis',
       formatter: points => {
         const day = days[points[0].dataIndex];
         const row = byDay.get(day);
         const lines = points.map(p => `${p.marker}${p.seriesName} ${typeof p.value === 'number' ? `${p.value}%` : '—'}`);
-        return [`${day} ${weekday(weekdayOf(day))} · ${t('audit.chart.issuedCount', { n: count(row?.issued ?? 0) })}`, ...lines].join('<br>');
+        return [`${day} ${weekday(weekdayOf(day))} · ${t('audit.chart.issuedCount', { n: count(row?.issued ?? 0) })}`, ...lines].join('\n');
       },
     },
     legend: { top: 0, right: 0, textStyle: textStyle() },

@@ -11,17 +11,30 @@ const halls = await api('/api/halls');
 const configs = await Promise.all(halls.map(hall => api(`/api/halls/${encodeURIComponent(hall.id)}`)));
 
 // Line icons drawn here (the pages carry no image files): a screen, a loudspeaker, a ticket, a chart.
+// Built with DOM calls from this table, as every page builds its elements: no markup is ever parsed.
 const icons = {
-  wall: '<rect x="3" y="4" width="26" height="17" rx="2"/><path d="M11 27h10M16 21v6M8 16l5-5 4 3 6-6"/>',
-  calling: '<path d="M5 12v8h5l8 6V6l-8 6z"/><path d="M22 11a6 6 0 0 1 0 10M25 7a11 11 0 0 1 0 18"/>',
-  kiosk: '<path d="M5 8h22v5a3 3 0 0 0 0 6v5H5v-5a3 3 0 0 0 0-6z"/><path d="M12 8v16" stroke-dasharray="2 2"/><path d="M16 13h7M16 18h5"/>',
-  audit: '<path d="M4 27h24M8 23v-7M14 23V9M20 23v-10M26 23V5"/>',
+  wall: [['rect', { x: 3, y: 4, width: 26, height: 17, rx: 2 }], ['path', { d: 'M11 27h10M16 21v6M8 16l5-5 4 3 6-6' }]],
+  calling: [['path', { d: 'M5 12v8h5l8 6V6l-8 6z' }], ['path', { d: 'M22 11a6 6 0 0 1 0 10M25 7a11 11 0 0 1 0 18' }]],
+  kiosk: [
+    ['path', { d: 'M5 8h22v5a3 3 0 0 0 0 6v5H5v-5a3 3 0 0 0 0-6z' }],
+    ['path', { d: 'M12 8v16', 'stroke-dasharray': '2 2' }],
+    ['path', { d: 'M16 13h7M16 18h5' }],
+  ],
+  audit: [['path', { d: 'M4 27h24M8 23v-7M14 23V9M20 23v-10M26 23V5' }]],
 };
 
+function svg(tag, attributes) {
+  const element = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    element.setAttribute(name, String(value));
+  }
+  return element;
+}
+
 function icon(name) {
-  const span = h('span', { class: 'icon', 'aria-hidden': 'true' });
-  span.innerHTML = `<svg viewBox="0 0 32 32" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">${icons[name]}</svg>`;
-  return span;
+  const drawing = svg('svg', { viewBox: '0 0 32 32', fill: 'none', stroke: 'currentColor', 'stroke-width': 2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' });
+  drawing.append(...icons[name].map(([tag, attributes]) => svg(tag, attributes)));
+  return h('span', { class: 'icon', 'aria-hidden': 'true' }, drawing);
 }
 
 const pages = [

@@ -34,7 +34,7 @@ function renderHeader() {
 
 function renderLegend() {
   $('legend').replaceChildren(...states.map(state =>
-    h('li', {}, h('i', { style: `--swatch: var(--state-${state})` }), t(`state.${state}`))));
+    h('li', {}, h('i', { style: { '--swatch': `var(--state-${state})` } }), t(`state.${state}`))));
 }
 
 // ── KPIs ──────────────────────────────────────────────────────────────────────────────────────────────
@@ -212,7 +212,7 @@ function renderHot() {
     h('span', { class: 'hot-rank num' }, String(index + 1)),
     h('span', { class: 'hot-name' }, queue.name),
     h('span', { class: 'hot-count num' }, String(queue.issued)),
-    h('span', { class: 'hot-bar' }, h('i', { style: `--share: ${(queue.issued / most) * 100}%` })))));
+    h('span', { class: 'hot-bar' }, h('i', { style: { '--share': `${(queue.issued / most) * 100}%` } })))));
   fit(list);
 }
 
