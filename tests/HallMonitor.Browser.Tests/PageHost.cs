@@ -12,11 +12,13 @@ namespace HallMonitor.Browser.Tests;
 
 /// <summary>
 /// The product on real Kestrel (a browser needs a real socket) on a free loopback port, with the demo halls
-/// of web/halls.json and its own SQLite database in a temporary folder; on a manual clock for tests about time.
+/// of web/halls.json (or a test's own halls file) and its own SQLite database in a temporary folder; on a manual
+/// clock for tests about time.
 /// </summary>
 public sealed class PageHost : WebApplicationFactory<Program>
 {
     private readonly ManualTimeProvider? _clock;
+    private readonly HallsFile? _halls;
     private readonly string _folder = Directory.CreateTempSubdirectory("hallmonitor-pages-").FullName;
     private Uri? _baseAddress;
 
@@ -30,6 +32,13 @@ public sealed class PageHost : WebApplicationFactory<Program>
         : this()
     {
         _clock = clock;
+    }
+
+    /// <summary>Serving <paramref name="halls"/> instead of the demo halls.</summary>
+    public PageHost(HallsFile halls)
+        : this()
+    {
+        _halls = halls;
     }
 
     public Uri BaseAddress
@@ -58,6 +67,13 @@ public sealed class PageHost : WebApplicationFactory<Program>
         builder.UseSetting("HallMonitor:DataDir", Path.Combine(_folder, "data"));
         builder.UseSetting("HallMonitor:SqliteSynchronous", "normal");
         builder.UseFreeSiloPorts();
+        if (_halls is not null)
+        {
+            var file = Path.Combine(_folder, "halls.json");
+            File.WriteAllText(file, JsonSerializer.Serialize(_halls, HallMonitorJson.Options));
+            builder.UseSetting("HallMonitor:HallsFile", file);
+        }
+
         if (_clock is not null)
         {
             builder.ConfigureServices(services => services.UseManualClock(_clock));
@@ -125,9 +141,9 @@ public sealed class HallApi(HttpClient client, string hall) : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
-    public async Task RateAsync(string ticketId, int score)
+    public async Task RateAsync(string ticketId, int score, string? comment = null)
     {
-        var response = await client.PostAsJsonAsync($"{Hall}/tickets/{ticketId}/rating", new { score }, Json);
+        var response = await client.PostAsJsonAsync($"{Hall}/tickets/{ticketId}/rating", new { score, comment }, Json);
         response.EnsureSuccessStatusCode();
     }
 
