@@ -41,6 +41,9 @@ public sealed class PageHost : WebApplicationFactory<Program>
         _halls = halls;
     }
 
+    /// <summary>Configuration settings beside the test's own, e.g. <c>HallMonitor:Dashboard</c>.</summary>
+    public IReadOnlyDictionary<string, string> Settings { get; init; } = new Dictionary<string, string>();
+
     public Uri BaseAddress
     {
         get
@@ -67,6 +70,11 @@ public sealed class PageHost : WebApplicationFactory<Program>
         builder.UseSetting("HallMonitor:DataDir", Path.Combine(_folder, "data"));
         builder.UseSetting("HallMonitor:SqliteSynchronous", "normal");
         builder.UseFreeSiloPorts();
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         if (_halls is not null)
         {
             var file = Path.Combine(_folder, "halls.json");

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using HallMonitor.Silo;
 
 namespace HallMonitor.Web.Tests;
 
@@ -42,6 +43,22 @@ public sealed class SecurityHeaderTests
         Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
         Assert.Equal("DENY", Header(response, "X-Frame-Options"));
         Assert.Equal("no-referrer", Header(response, "Referrer-Policy"));
+    }
+
+    [Fact]
+    public async Task Dashboard_AllowsInlineStylesAndDataFonts_ButStillOnlyItsOwnScripts()
+    {
+        await using var api = new ApiFactory();
+        var client = api.WithWebHostBuilder(web => web.UseSetting(DashboardHostingExtensions.Key, "true")).CreateClient();
+
+        using var response = await client.GetAsync("/dashboard/");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(
+            "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; font-src 'self' data:; connect-src 'self'; " +
+            "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+            Header(response, "Content-Security-Policy"));
+        Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
     }
 
     private static string? Header(HttpResponseMessage response, string name) =>

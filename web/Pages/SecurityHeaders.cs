@@ -1,3 +1,5 @@
+using HallMonitor.Silo;
+
 namespace HallMonitor.Web;
 
 /// <summary>
@@ -14,6 +16,14 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; font-src 'self'; connect-src 'self'; " +
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
 
+    /// <summary>
+    /// The same for the Orleans Dashboard (when enabled), whose own bundle writes style attributes and embeds its icon
+    /// font as a data: URL; scripts stay its own files only.
+    /// </summary>
+    public const string DashboardContentSecurityPolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self'; font-src 'self' data:; connect-src 'self'; " +
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'";
+
     /// <summary>Adds the headers as the response starts, so that error pages written later get them too.</summary>
     public static WebApplication UseSecurityHeaders(this WebApplication app)
     {
@@ -22,7 +32,9 @@ public static class SecurityHeaders
             context.Response.OnStarting(() =>
             {
                 var headers = context.Response.Headers;
-                headers.ContentSecurityPolicy = ContentSecurityPolicy;
+                headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(DashboardHostingExtensions.RoutePrefix)
+                    ? DashboardContentSecurityPolicy
+                    : ContentSecurityPolicy;
                 headers.XContentTypeOptions = "nosniff";
                 headers.XFrameOptions = "DENY";
 
