@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.RegularExpressions;
 
 namespace HallMonitor.Web;
@@ -59,7 +58,7 @@ public sealed partial class RequestErrors
     public RequestErrors IdempotencyKey(string field, string? value) =>
         value is null || KeyPattern().IsMatch(value) ? this : Add(field, $"{field} must be 1–64 letters, digits, '_' or '-'.");
 
-    /// <summary>Free text: at most <paramref name="maxLength"/> characters, no control characters but line breaks and tabs, well-formed Unicode.</summary>
+    /// <summary>Free text: at most <paramref name="maxLength"/> characters, no control characters but line breaks and tabs (JSON itself refuses broken Unicode).</summary>
     public RequestErrors Text(string field, string? value, int maxLength)
     {
         if (value is null)
@@ -72,8 +71,8 @@ public sealed partial class RequestErrors
             return Add(field, $"{field} has at most {maxLength} characters.");
         }
 
-        var readable = value.All(c => !char.IsControl(c) || c is '\n' or '\r' or '\t') && WellFormed(value);
-        return readable ? this : Add(field, $"{field} must be readable text (no control characters or broken Unicode).");
+        var readable = value.All(c => !char.IsControl(c) || c is '\n' or '\r' or '\t');
+        return readable ? this : Add(field, $"{field} must be readable text (no control characters).");
     }
 
     /// <summary>A query word out of a fixed set; null (absent) is fine.</summary>
@@ -100,28 +99,12 @@ public sealed partial class RequestErrors
         return errors.Any ? errors : null;
     }
 
-    /// <summary>False for a lone surrogate (JSON's <c>"\ud800"</c>), which no store or hash can take as text.</summary>
-    private static bool WellFormed(string value)
-    {
-        for (var i = 0; i < value.Length;)
-        {
-            if (Rune.DecodeFromUtf16(value.AsSpan(i), out _, out var consumed) != System.Buffers.OperationStatus.Done)
-            {
-                return false;
-            }
-
-            i += consumed;
-        }
-
-        return true;
-    }
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9_-]{1,64}\z")]
     private static partial Regex KeyPattern();
 
-    [GeneratedRegex(@"^[\p{L}\p{N}._-]{1,32}$")]
+    [GeneratedRegex(@"^[\p{L}\p{N}._-]{1,32}\z")]
     private static partial Regex ClerkPattern();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")]
+    [GeneratedRegex(@"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}\z")]
     private static partial Regex IdPattern();
 }
