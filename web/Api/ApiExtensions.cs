@@ -18,6 +18,7 @@ public static partial class ApiExtensions
             HallMonitorJson.Configure(options.SerializerOptions);
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
             options.SerializerOptions.AllowDuplicateProperties = false;
+            options.SerializerOptions.Converters.Insert(0, new StrictEnumConverter());
         });
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
