@@ -16,9 +16,9 @@ public static class AlertEndpoints
     private static async Task<IResult> ListAsync(string hall, string? state, HallCatalog catalog, IGrainFactory grains)
     {
         var definition = catalog.GetHall(hall);
-        if (state is not (null or "open" or "all"))
+        if (new RequestErrors().OneOf("state", state, "open", "all") is { Any: true } errors)
         {
-            return new RequestErrors().Add("state", "state is open or all.").ToResult();
+            return errors.ToResult();
         }
 
         return TypedResults.Ok(await grains.GetHall(definition.Id).GetAlertsAsync(includeResolved: state == "all"));

@@ -17,6 +17,8 @@ public static partial class ApiExtensions
         {
             HallMonitorJson.Configure(options.SerializerOptions);
             options.SerializerOptions.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+            options.SerializerOptions.AllowDuplicateProperties = false;
+            options.SerializerOptions.Converters.Insert(0, new StrictEnumConverter());
         });
         builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
@@ -47,6 +49,12 @@ public static partial class ApiExtensions
         // Kestrel enforces the limit while reading; a declared length over it is refused before reading at all.
         app.Use((context, next) => context.Request.ContentLength > MaxRequestBodyBytes
             ? throw new BadHttpRequestException("Request body too large.", StatusCodes.Status413PayloadTooLarge)
+            : next(context));
+
+        // Routing ran first (WebApplication puts it at the start): refuse garbage route values before any endpoint,
+        // and so any grain, sees them.
+        app.Use((context, next) => RequestErrors.ForRouteValues(context.Request.RouteValues) is { } errors
+            ? errors.ToResult().ExecuteAsync(context)
             : next(context));
         return app;
     }

@@ -29,10 +29,12 @@ public static class ReportEndpoints
         var definition = catalog.GetHall(hall);
         var errors = new RequestErrors();
         var grouping = ReportGrouping.Hall;
-        if (groupBy is not null && !(groupBy.All(char.IsAsciiLetter) && Enum.TryParse(groupBy, ignoreCase: true, out grouping)))
+        if (groupBy is not null && !(groupBy.Length <= RequestErrors.MaxQueryWordLength && groupBy.All(char.IsAsciiLetter) && Enum.TryParse(groupBy, ignoreCase: true, out grouping)))
         {
             errors.Add("groupBy", "groupBy is hall, window, clerk, matter, hour or day.");
         }
+
+        errors.OneOf("format", format, "json", "csv");
 
         if (Range(from, to, out var range, errors) is { } problem)
         {
@@ -80,7 +82,7 @@ public static class ReportEndpoints
             return false;
         }
 
-        if (!DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
+        if (value.Length > RequestErrors.MaxQueryWordLength || !DateOnly.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out day))
         {
             errors.Add(field, $"{field} must be a date like 2026-11-23.");
             return false;

@@ -10,10 +10,10 @@ public static class TicketEndpoints
     {
         var tickets = app.MapGroup("/api/halls/{hall}/tickets").WithTags("Tickets");
         tickets.MapPost("/", IssueAsync);
-        tickets.MapGet("/{ticketId}", (string hall, string ticketId, HallCatalog catalog, IGrainFactory grains) =>
-            Ticket(hall, ticketId, catalog, grains).GetAsync());
-        tickets.MapPost("/{ticketId}/cancel", (string hall, string ticketId, HallCatalog catalog, IGrainFactory grains) =>
-            Ticket(hall, ticketId, catalog, grains).CancelAsync("visitor"));
+        tickets.MapGet("/{ticketId}", (string hall, string ticketId, HallCatalog catalog, IGrainFactory grains, TimeProvider clock) =>
+            Ticket(hall, ticketId, catalog, grains, clock).GetAsync());
+        tickets.MapPost("/{ticketId}/cancel", (string hall, string ticketId, HallCatalog catalog, IGrainFactory grains, TimeProvider clock) =>
+            Ticket(hall, ticketId, catalog, grains, clock).CancelAsync("visitor"));
         tickets.MapPost("/{ticketId}/rating", RateAsync);
         return app;
     }
@@ -35,7 +35,7 @@ public static class TicketEndpoints
         IGrainFactory grains)
     {
         var definition = catalog.GetHall(hall);
-        var errors = new RequestErrors().Required("matter", body.Matter).IdempotencyKey(IdempotencyKeyHeader, idempotencyKey);
+        var errors = new RequestErrors().Id("matter", body.Matter, required: true).IdempotencyKey(IdempotencyKeyHeader, idempotencyKey);
         if (errors.Any)
         {
             return errors.ToResult();
@@ -63,7 +63,7 @@ public static class TicketEndpoints
         }
     }
 
-    private static async Task<IResult> RateAsync(string hall, string ticketId, RatingRequest body, HallCatalog catalog, IGrainFactory grains)
+    private static async Task<IResult> RateAsync(string hall, string ticketId, RatingRequest body, HallCatalog catalog, IGrainFactory grains, TimeProvider clock)
     {
         var errors = new RequestErrors();
         if (body.Score is null)
@@ -75,25 +75,29 @@ public static class TicketEndpoints
             errors.Add("score", "score must be 1 (非常不满意) to 5 (非常满意).");
         }
 
-        if (body.Comment?.Trim() is { Length: > 500 })
-        {
-            errors.Add("comment", "comment has at most 500 characters.");
-        }
+        errors.Text("comment", body.Comment?.Trim(), RequestErrors.MaxCommentLength);
 
         if (errors.Any)
         {
             return errors.ToResult();
         }
 
-        return TypedResults.Ok(await Ticket(hall, ticketId, catalog, grains).RateAsync(body.Score!.Value, body.Comment, "visitor"));
+        return TypedResults.Ok(await Ticket(hall, ticketId, catalog, grains, clock).RateAsync(body.Score!.Value, body.Comment, "visitor"));
     }
 
-    private static ITicketGrain Ticket(string hall, string ticketId, HallCatalog catalog, IGrainFactory grains)
+    /// <summary>
+    /// The ticket's grain, only for an id that this hall could have issued: well-formed, of one of its matters'
+    /// prefixes, of a service day that has begun. Anything else is 404 without activating a grain for it.
+    /// </summary>
+    private static ITicketGrain Ticket(string hall, string ticketId, HallCatalog catalog, IGrainFactory grains, TimeProvider clock)
     {
         var definition = catalog.GetHall(hall);
-        return TicketNumber.TryParseTicketId(ticketId, out _)
-            ? grains.GetTicket(definition.Id, ticketId)
-            : throw NotFoundException.Ticket(definition.Id, ticketId);
+        var today = DateOnly.FromDateTime(definition.LocalTime(clock.GetUtcNow()).DateTime);
+        var couldExist = TicketNumber.TryParseTicketId(ticketId, out var serviceDay)
+            && serviceDay <= today
+            && TicketNumber.TryParse(ticketId[9..], out var prefix, out _)
+            && definition.Matters.Any(m => m.Prefix == prefix);
+        return couldExist ? grains.GetTicket(definition.Id, ticketId) : throw NotFoundException.Ticket(definition.Id, ticketId);
     }
 
     /// <summary>A visitor taking a number.</summary>

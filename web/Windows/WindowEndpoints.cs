@@ -41,7 +41,7 @@ public static class WindowEndpoints
 
     private static async Task<IResult> TransferAsync(string hall, string window, TransferRequest body, HallCatalog catalog, IGrainFactory grains)
     {
-        var errors = new RequestErrors().Required("matter", body.Matter);
+        var errors = new RequestErrors().Id("matter", body.Matter, required: true);
         if (errors.Any)
         {
             return errors.ToResult();

@@ -29,9 +29,9 @@ public static partial class TicketNumber
             && DateOnly.TryParseExact(match.Groups[1].Value, "yyyyMMdd", CultureInfo.InvariantCulture, DateTimeStyles.None, out serviceDay);
     }
 
-    [GeneratedRegex("^([A-Z]{1,3})([0-9]{3,6})$")]
+    [GeneratedRegex(@"^([A-Z]{1,3})([0-9]{3,6})\z")]
     private static partial Regex NumberPattern();
 
-    [GeneratedRegex("^([0-9]{8})-[A-Z]{1,3}[0-9]{3,6}$")]
+    [GeneratedRegex(@"^([0-9]{8})-[A-Z]{1,3}[0-9]{3,6}\z")]
     private static partial Regex TicketIdPattern();
 }
