@@ -261,6 +261,20 @@ public sealed class LiveTests
         Assert.Contains("no window '99'", window.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task JoiningWithAHugeId_FailsWithAShortReason()
+    {
+        await using var api = new ApiFactory();
+        await using var hub = await HubConnections.ConnectAsync(api);
+        var huge = new string('x', 10_000);
+
+        var hall = await Assert.ThrowsAsync<InvalidOperationException>(() => hub.InvokeAsync<HallSnapshot>("JoinHall", huge));
+        var window = await Assert.ThrowsAsync<InvalidOperationException>(() => hub.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, huge));
+
+        Assert.InRange(hall.Message.Length, 1, 200);
+        Assert.InRange(window.Message.Length, 1, 200);
+    }
+
     private static bool IsIssueOf(HubMessage message, TicketView ticket) =>
         message.Target == "event"
         && message.Argument<HallEventMessage>() is { Type: "ticketIssued" } issued

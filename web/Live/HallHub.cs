@@ -41,7 +41,7 @@ public sealed class HallHub(HallCatalog catalog, IGrainFactory grains, WebMetric
         var hall = Hall(hallId);
         if (!hall.TryGetWindow(windowId, out var window))
         {
-            throw new HubException($"Hall '{hall.Id}' has no window '{windowId}'.");
+            throw new HubException($"Hall '{hall.Id}' has no window '{Quoted(windowId)}'.");
         }
 
         await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Events(hall.Id));
@@ -61,7 +61,10 @@ public sealed class HallHub(HallCatalog catalog, IGrainFactory grains, WebMetric
     }
 
     private Hall Hall(string hallId) =>
-        catalog.TryGetHall(hallId, out var hall) ? hall : throw new HubException($"There is no hall '{hallId}'.");
+        catalog.TryGetHall(hallId, out var hall) ? hall : throw new HubException($"There is no hall '{Quoted(hallId)}'.");
+
+    /// <summary>An unknown id as a refusal repeats it: at most 64 characters of it.</summary>
+    private static string Quoted(string value) => value.Length <= 64 ? value : $"{value[..64]}…";
 }
 
 /// <summary>The SignalR groups of a hall.</summary>
