@@ -189,16 +189,16 @@ public static partial class HallsFileValidator
         }
     }
 
-    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}$")]
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}\\z")]
     private static partial Regex HallId();
 
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}$")]
+    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9_.-]{0,31}\\z")]
     private static partial Regex Code();
 
-    [GeneratedRegex("^[A-Z]{1,3}$")]
+    [GeneratedRegex("^[A-Z]{1,3}\\z")]
     private static partial Regex Prefix();
 
-    [GeneratedRegex("^[0-9a-fA-F]{64}$")]
+    [GeneratedRegex("^[0-9a-fA-F]{64}\\z")]
     private static partial Regex Sha256();
 }
 
