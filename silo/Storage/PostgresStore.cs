@@ -272,13 +272,8 @@ public sealed partial class PostgresStore : IAsyncDisposable
 /// One queued write: adds its statements to the writer's batch, learns from their results whether the database
 /// refused it, and completes after the commit.
 /// </summary>
-internal abstract class PostgresWrite
+internal abstract class PostgresWrite : QueuedWrite
 {
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Exception? _refused;
-
-    public Task Completion => _completion.Task;
-
     /// <summary>The row this write locks first; the writer orders a batch by it.</summary>
     public abstract string LockOrder { get; }
 
@@ -289,29 +284,9 @@ internal abstract class PostgresWrite
     public abstract void AddCommands(NpgsqlBatch batch);
 
     /// <summary>
-    /// Reads the outcome of its statements once the batch has run; a refusal is recorded with <see cref="Refuse"/>.
+    /// Reads the outcome of its statements once the batch has run; a refusal is recorded with <see cref="QueuedWrite.Refuse"/>.
     /// Throwing aborts the whole transaction.
     /// </summary>
     public virtual ValueTask JudgeAsync(NpgsqlConnection connection, NpgsqlTransaction transaction) => ValueTask.CompletedTask;
 
-    /// <summary>Runs once committed, before the caller hears of it.</summary>
-    protected virtual void OnCommitted()
-    {
-    }
-
-    protected void Refuse(Exception reason) => _refused = reason;
-
-    public void Complete()
-    {
-        if (_refused is not null)
-        {
-            _completion.TrySetException(_refused);
-            return;
-        }
-
-        OnCommitted();
-        _completion.TrySetResult();
-    }
-
-    public void Fail(Exception exception) => _completion.TrySetException(_refused ?? exception);
 }

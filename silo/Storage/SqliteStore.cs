@@ -190,36 +190,11 @@ public sealed partial class SqliteStore : IAsyncDisposable
 }
 
 /// <summary>One queued write: runs inside the writer's transaction and completes after the commit.</summary>
-internal abstract class SqliteWrite
+internal abstract class SqliteWrite : QueuedWrite
 {
-    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Exception? _refused;
-
-    public Task Completion => _completion.Task;
-
-    /// <summary>Runs the write. Throwing aborts the whole transaction; <see cref="Refuse"/> fails only this write.</summary>
+    /// <summary>Runs the write. Throwing aborts the whole transaction; <see cref="QueuedWrite.Refuse"/> fails only this write.</summary>
     public abstract void Execute(WriterCommands commands, SqliteTransaction transaction, long epoch);
 
-    /// <summary>Runs once committed, before the caller hears of it.</summary>
-    protected virtual void OnCommitted()
-    {
-    }
-
-    protected void Refuse(Exception reason) => _refused = reason;
-
-    public void Complete()
-    {
-        if (_refused is not null)
-        {
-            _completion.TrySetException(_refused);
-            return;
-        }
-
-        OnCommitted();
-        _completion.TrySetResult();
-    }
-
-    public void Fail(Exception exception) => _completion.TrySetException(_refused ?? exception);
 }
 
 /// <summary>The writer connection's commands, prepared once and reused with new parameter values.</summary>
