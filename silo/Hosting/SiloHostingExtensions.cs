@@ -30,7 +30,6 @@ public static class SiloHostingExtensions
         services.AddHallMonitorStorage(options, builder.Environment.ContentRootPath);
         services.AddHallMonitorMetrics();
         services.AddSingleton<HallJournals>();
-        services.AddSingleton<IHallEventStream>(sp => sp.GetRequiredService<HallJournals>());
 
         // The silo first: hosted services start in order, and the projection feed calls grains as it starts.
         builder.UseOrleans(silo =>

@@ -431,15 +431,15 @@ public sealed class HallJournal
 }
 
 /// <summary>A live feed of a hall's committed journal records.</summary>
-public sealed class JournalSubscription(ChannelReader<IReadOnlyList<JournalRecord>> reader, Action unsubscribe) : IHallEventSubscription
+public sealed class JournalSubscription(ChannelReader<IReadOnlyList<JournalRecord>> reader, Action unsubscribe) : IDisposable
 {
     public ChannelReader<IReadOnlyList<JournalRecord>> Reader { get; } = reader;
 
     public void Dispose() => unsubscribe();
 }
 
-/// <summary>The journals of all halls, one <see cref="HallJournal"/> per hall; in process, also the hall event stream.</summary>
-public sealed class HallJournals(IJournalStore store, HallMetrics? metrics = null) : IHallEventStream
+/// <summary>The journals of all halls, one <see cref="HallJournal"/> per hall.</summary>
+public sealed class HallJournals(IJournalStore store, HallMetrics? metrics = null)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, HallJournal> _journals = new(StringComparer.Ordinal);
 
@@ -457,8 +457,6 @@ public sealed class HallJournals(IJournalStore store, HallMetrics? metrics = nul
 
         return journal;
     });
-
-    public IHallEventSubscription Subscribe(string hallId) => Get(hallId).Subscribe();
 
     /// <summary>The silo is stopping: every journal ends its followers' waits and keeps later ones under <paramref name="cap"/>.</summary>
     public void ReleaseFollowers(TimeSpan cap)
