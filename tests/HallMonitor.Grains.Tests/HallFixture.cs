@@ -243,14 +243,18 @@ public sealed class HallFixture : IAsyncDisposable
     }
 
     /// <summary>
-    /// Lets the hall's 30-second checkpoint timer write what the hall has seen so far: the snapshot call first
-    /// brings the projection up to the journal, and the one after the tick returns once the tick has run.
+    /// Lets the hall's 30-second checkpoint timer write what the hall has seen so far, and waits until the stored
+    /// checkpoint has reached the end of the journal: the tick reaches the grain asynchronously, after
+    /// <see cref="ManualTimeProvider.Advance"/> returns, so no call made after the advance is sure to follow it.
     /// </summary>
     public async Task CheckpointHallAsync()
     {
         await Hall.GetSnapshotAsync();
+        var end = (await ReadJournalAsync()).Select(r => r.Seq).DefaultIfEmpty(0).Max();
         Clock.Advance(TimeSpan.FromSeconds(30));
-        await Hall.GetSnapshotAsync();
+        await Eventually.Async(
+            () => ReadCheckpointAsync<HallProjection>("hall", "hall", HallId),
+            checkpoint => checkpoint is not null && checkpoint.AppliedSeq >= end);
     }
 
     /// <summary>The last checkpoint a grain wrote, or null when it has written none.</summary>
