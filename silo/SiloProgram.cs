@@ -12,8 +12,10 @@ public static class SiloProgram
     {
         var builder = WebApplication.CreateBuilder(args);
         builder.AddHallMonitorSilo();
+        builder.AddHallMonitorAccess();
 
         var app = builder.Build();
+        app.UseHallMonitorAccess();
         app.MapHealthEndpoints();
         app.MapPrometheusMetrics();
         app.MapHallMonitorDashboard();

@@ -1,25 +1,27 @@
-using HallMonitor.Silo;
 using HallMonitor.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHallMonitorOrleans();
 builder.AddHallMonitorApi();
+builder.AddHallMonitorAccess();
 
 var app = builder.Build();
 
 app.UseSecurityHeaders();
 app.UseHallMonitorErrors();
 app.MapPages();
+app.UseHallMonitorAccess();
 app.MapHealthEndpoints();
 app.MapPrometheusMetrics();
+app.MapAccessApi();
 app.MapHallApi();
 app.MapTicketApi();
 app.MapWindowApi();
 app.MapJournalApi();
 app.MapAlertApi();
 app.MapReportApi();
-app.MapHub<HallHub>("/hubs/hall");
+app.MapHub<HallHub>("/hubs/hall").RequireAuthorization(AccessHostingExtensions.SignedInPolicy);
 app.MapHallMonitorDashboard();
 app.LogStartup();
 

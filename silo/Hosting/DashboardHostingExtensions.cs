@@ -31,12 +31,16 @@ public static class DashboardHostingExtensions
         return IsEnabled(client.Configuration) ? client.AddDashboard(options => options.HideTrace = true) : client;
     }
 
-    /// <summary>Maps the dashboard's page and API under <c>/dashboard</c> when enabled; otherwise the path stays 404.</summary>
+    /// <summary>
+    /// Maps the dashboard's page and API under <c>/dashboard</c> when enabled, for admin tokens only (a browser signs
+    /// in through <c>/signin?next=/dashboard/</c>, which leaves the token in a cookie for this path); otherwise the
+    /// path stays 404.
+    /// </summary>
     public static IEndpointRouteBuilder MapHallMonitorDashboard(this IEndpointRouteBuilder app)
     {
         if (IsEnabled(app.ServiceProvider.GetRequiredService<IConfiguration>()))
         {
-            app.MapOrleansDashboard(RoutePrefix);
+            app.MapOrleansDashboard(RoutePrefix).Requires(Permission.ViewDashboard);
         }
 
         return app;

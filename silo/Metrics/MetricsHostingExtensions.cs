@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using HallMonitor.Grains;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -35,11 +36,9 @@ public static class MetricsHostingExtensions
     }
 
     /// <summary><c>GET /metrics</c>: the host's registry in the Prometheus text format (0.0.4), or OpenMetrics when asked for.</summary>
-    public static IEndpointRouteBuilder MapPrometheusMetrics(this IEndpointRouteBuilder app, string path = "/metrics")
-    {
-        app.MapMetrics(path, app.ServiceProvider.GetRequiredService<CollectorRegistry>());
-        return app;
-    }
+    /// <summary><c>/metrics</c>: with an <c>auth</c> section, for scrape, auditor and admin tokens only.</summary>
+    public static IEndpointConventionBuilder MapPrometheusMetrics(this IEndpointRouteBuilder app, string path = "/metrics") =>
+        app.MapMetrics(path, app.ServiceProvider.GetRequiredService<CollectorRegistry>()).Requires(Permission.ReadMetrics);
 
     /// <summary>
     /// Creates the hall families at start-up (seeded at zero for every hall and matter), registers the process

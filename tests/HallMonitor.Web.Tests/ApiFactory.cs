@@ -8,16 +8,16 @@ using Microsoft.AspNetCore.Mvc.Testing;
 namespace HallMonitor.Web.Tests;
 
 /// <summary>The web application in process, on its own SQLite database in a temporary folder.</summary>
-public sealed class ApiFactory : WebApplicationFactory<Program>
+public class ApiFactory : WebApplicationFactory<Program>
 {
     private readonly ManualTimeProvider? _clock;
 
     /// <summary>On the system clock, or on <paramref name="clock"/> for tests about time.</summary>
-    public ApiFactory(ManualTimeProvider? clock = null)
+    public ApiFactory(ManualTimeProvider? clock = null, AuthDefinition? auth = null)
     {
         _clock = clock;
         Folder = Directory.CreateTempSubdirectory("hallmonitor-web-").FullName;
-        HallsFile = TestHalls.WriteFile(Folder);
+        HallsFile = TestHalls.WriteFile(Folder, auth);
     }
 
     public string Folder { get; }

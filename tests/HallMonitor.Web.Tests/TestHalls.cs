@@ -8,8 +8,13 @@ internal static class TestHalls
 {
     public const string HallId = "xinqu";
 
+    public const string OtherHallId = "kuancheng";
+
     /// <summary>Twelve windows: 01–08 serve every matter, 09–10 only BIZ-REG, 11–12 only TAX-INV.</summary>
-    public static string WriteFile(string folder)
+    public static string WriteFile(string folder) => WriteFile(folder, auth: null);
+
+    /// <summary>With an <c>auth</c> section, and then a second hall (<see cref="OtherHallId"/>) for tokens of another hall.</summary>
+    public static string WriteFile(string folder, AuthDefinition? auth)
     {
         var windows = Enumerable.Range(1, 12).Select(i => new WindowDefinition
         {
@@ -35,7 +40,26 @@ internal static class TestHalls
                     Windows = windows,
                 },
             ],
+            Auth = auth,
         };
+        if (auth is not null)
+        {
+            file = file with
+            {
+                Halls =
+                [
+                    .. file.Halls,
+                    new HallDefinition
+                    {
+                        Id = OtherHallId,
+                        Name = "宽城区政务服务中心",
+                        Matters = [Matter("BIZ-REG", "企业设立登记", "商事登记", "A", 1800, 1200)],
+                        Windows = [new WindowDefinition { Id = "01", Name = "1号窗口", Kind = WindowKind.Comprehensive, Matters = ["*"] }],
+                    },
+                ],
+            };
+        }
+
         var path = Path.Combine(folder, "halls.json");
         File.WriteAllText(path, JsonSerializer.Serialize(file, HallMonitorJson.Options));
         return path;

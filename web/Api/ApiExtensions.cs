@@ -1,6 +1,5 @@
 using System.Text.Json.Serialization;
 using HallMonitor.Grains;
-using HallMonitor.Silo;
 using Microsoft.Extensions.Options;
 
 namespace HallMonitor.Web;

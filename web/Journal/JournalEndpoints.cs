@@ -9,7 +9,7 @@ public static class JournalEndpoints
 
     public static IEndpointRouteBuilder MapJournalApi(this IEndpointRouteBuilder app)
     {
-        var journal = app.MapGroup("/api/halls/{hall}/journal").WithTags("Journal");
+        var journal = app.MapGroup("/api/halls/{hall}/journal").WithTags("Journal").Requires(Permission.ReadJournal);
         journal.MapGet("/", ReadAsync);
         journal.MapGet("/verify", (string hall, HallCatalog catalog, IGrainFactory grains) =>
             grains.GetHall(catalog.GetHall(hall).Id).VerifyJournalAsync());

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using HallMonitor.Grains;
-using HallMonitor.Silo;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 

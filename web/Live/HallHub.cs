@@ -7,7 +7,8 @@ namespace HallMonitor.Web;
 /// The live hall (<c>/hubs/hall</c>). Joining answers with the snapshot; from then on every journal event
 /// of the hall arrives as <c>event</c>, in sequence order, and alerts as <c>alert</c>: everything to the
 /// hall's supervisors and wall screens, and to a clerk console what concerns its window and the queues it
-/// serves.
+/// serves. Each join is decided by <see cref="AccessRules"/> as the HTTP API's calls are: a connection joins only
+/// the groups of halls (and windows) its token may watch, so it receives nothing from the others.
 /// </summary>
 public sealed class HallHub(HallCatalog catalog, IGrainFactory grains, WebMetrics metrics) : Hub
 {
@@ -27,6 +28,7 @@ public sealed class HallHub(HallCatalog catalog, IGrainFactory grains, WebMetric
     public async Task<HallSnapshot> JoinHall(string hallId)
     {
         var hall = Hall(hallId);
+        Demand(Permission.WatchHall, hall.Id, window: null);
 
         // Join before reading the snapshot: an event committed meanwhile arrives twice (the client drops what
         // the snapshot already holds), never not at all.
@@ -44,6 +46,8 @@ public sealed class HallHub(HallCatalog catalog, IGrainFactory grains, WebMetric
             throw new HubException($"Hall '{hall.Id}' has no window '{Quoted(windowId)}'.");
         }
 
+        Demand(Permission.WatchWindow, hall.Id, window.Id);
+
         await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Events(hall.Id));
         await Groups.AddToGroupAsync(Context.ConnectionId, LiveGroups.Window(hall.Id, window.Id));
         return await grains.GetHall(hall.Id).GetSnapshotAsync();
@@ -57,6 +61,23 @@ public sealed class HallHub(HallCatalog catalog, IGrainFactory grains, WebMetric
         foreach (var window in hall.Windows)
         {
             await Groups.RemoveFromGroupAsync(Context.ConnectionId, LiveGroups.Window(hall.Id, window.Id));
+        }
+    }
+
+    /// <summary>Refuses the call (a HubException the client sees) unless the connection's token allows it.</summary>
+    private void Demand(Permission permission, string hallId, string? window)
+    {
+        if (catalog.Tokens is null)
+        {
+            return;
+        }
+
+        var refusal = Caller.From(Context.User) is { } caller
+            ? AccessRules.Refusal(caller, permission, hallId, window)
+            : "This hall system needs a token.";
+        if (refusal is not null)
+        {
+            throw new HubException(refusal);
         }
     }
 

@@ -15,6 +15,7 @@ public static class PageEndpoints
                 Page(env, $"{page}.html", found: catalog.TryGetHall(hall, out _)));
         }
 
+        app.MapGet("/signin", (IWebHostEnvironment env) => Page(env, "signin.html", found: true));
         app.MapGet("/clerk/{hall}/{window}", (string hall, string window, HallCatalog catalog, IWebHostEnvironment env) =>
             Page(env, "clerk.html", found: catalog.TryGetHall(hall, out var h) && h.TryGetWindow(window, out _)));
         return app;

@@ -1,4 +1,3 @@
-using HallMonitor.Silo;
 
 namespace HallMonitor.Web;
 

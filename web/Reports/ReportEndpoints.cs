@@ -11,7 +11,7 @@ public static class ReportEndpoints
 
     public static IEndpointRouteBuilder MapReportApi(this IEndpointRouteBuilder app)
     {
-        var reports = app.MapGroup("/api/halls/{hall}/reports").WithTags("Reports");
+        var reports = app.MapGroup("/api/halls/{hall}/reports").WithTags("Reports").Requires(Permission.ReadReports);
         reports.MapGet("/summary", SummaryAsync);
         reports.MapGet("/peaks", async (string hall, string? from, string? to, HallCatalog catalog, IGrainFactory grains) =>
             Range(from, to, out var range) is { } problem

@@ -9,12 +9,14 @@ public static class TicketEndpoints
     public static IEndpointRouteBuilder MapTicketApi(this IEndpointRouteBuilder app)
     {
         var tickets = app.MapGroup("/api/halls/{hall}/tickets").WithTags("Tickets");
-        tickets.MapPost("/", IssueAsync);
+        tickets.MapPost("/", IssueAsync).Requires(Permission.IssueTicket);
         tickets.MapGet("/{ticketId}", (string hall, string ticketId, HallCatalog catalog, IGrainFactory grains, TimeProvider clock) =>
-            Ticket(hall, ticketId, catalog, grains, clock).GetAsync());
+            Ticket(hall, ticketId, catalog, grains, clock).GetAsync())
+            .Requires(Permission.ReadTicket);
         tickets.MapPost("/{ticketId}/cancel", (string hall, string ticketId, HallCatalog catalog, IGrainFactory grains, TimeProvider clock) =>
-            Ticket(hall, ticketId, catalog, grains, clock).CancelAsync("visitor"));
-        tickets.MapPost("/{ticketId}/rating", RateAsync);
+            Ticket(hall, ticketId, catalog, grains, clock).CancelAsync("visitor"))
+            .Requires(Permission.CancelTicket);
+        tickets.MapPost("/{ticketId}/rating", RateAsync).Requires(Permission.RateTicket);
         return app;
     }
 

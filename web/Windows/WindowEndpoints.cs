@@ -9,31 +9,51 @@ public static class WindowEndpoints
     {
         var windows = app.MapGroup("/api/halls/{hall}/windows/{window}").WithTags("Windows");
         windows.MapGet("/", (string hall, string window, HallCatalog catalog, IGrainFactory grains) =>
-            Window(hall, window, catalog, grains).GetAsync());
-        windows.MapPost("/open", OpenAsync);
-        windows.MapPost("/pause", (string hall, string window, ClerkRequest? body, HallCatalog catalog, IGrainFactory grains) =>
+            Window(hall, window, catalog, grains).GetAsync())
+            .Requires(Permission.ReadHall);
+
+        var commands = windows.MapGroup("/").Requires(Permission.OperateWindow);
+        commands.MapPost("/open", OpenAsync);
+        commands.MapPost("/pause", (string hall, string window, ClerkRequest? body, HallCatalog catalog, IGrainFactory grains) =>
             WithClerk(body, clerk => Window(hall, window, catalog, grains).PauseAsync(clerk)));
-        windows.MapPost("/resume", (string hall, string window, ClerkRequest? body, HallCatalog catalog, IGrainFactory grains) =>
+        commands.MapPost("/resume", (string hall, string window, ClerkRequest? body, HallCatalog catalog, IGrainFactory grains) =>
             WithClerk(body, clerk => Window(hall, window, catalog, grains).ResumeAsync(clerk)));
-        windows.MapPost("/close", (string hall, string window, ClerkRequest? body, HallCatalog catalog, IGrainFactory grains) =>
+        commands.MapPost("/close", (string hall, string window, ClerkRequest? body, HallCatalog catalog, IGrainFactory grains) =>
             WithClerk(body, clerk => Window(hall, window, catalog, grains).CloseAsync(clerk)));
-        windows.MapPost("/call-next", CallNextAsync);
-        windows.MapPost("/recall", (string hall, string window, HallCatalog catalog, IGrainFactory grains) =>
+        commands.MapPost("/call-next", CallNextAsync);
+        commands.MapPost("/recall", (string hall, string window, HallCatalog catalog, IGrainFactory grains) =>
             Window(hall, window, catalog, grains).RecallAsync());
-        windows.MapPost("/start", (string hall, string window, HallCatalog catalog, IGrainFactory grains) =>
+        commands.MapPost("/start", (string hall, string window, HallCatalog catalog, IGrainFactory grains) =>
             Window(hall, window, catalog, grains).StartAsync());
-        windows.MapPost("/complete", (string hall, string window, HallCatalog catalog, IGrainFactory grains) =>
+        commands.MapPost("/complete", (string hall, string window, HallCatalog catalog, IGrainFactory grains) =>
             Window(hall, window, catalog, grains).CompleteAsync());
-        windows.MapPost("/no-show", (string hall, string window, HallCatalog catalog, IGrainFactory grains) =>
+        commands.MapPost("/no-show", (string hall, string window, HallCatalog catalog, IGrainFactory grains) =>
             Window(hall, window, catalog, grains).NoShowAsync());
-        windows.MapPost("/transfer", TransferAsync);
+        commands.MapPost("/transfer", TransferAsync);
         return app;
     }
 
-    private static async Task<IResult> OpenAsync(string hall, string window, ClerkRequest body, HallCatalog catalog, IGrainFactory grains)
+    /// <summary>
+    /// Opens the window for a clerk. A clerk's token opens it in its own name (a different <c>clerk</c> is 403); a
+    /// supervisor or admin names the clerk who will serve.
+    /// </summary>
+    private static async Task<IResult> OpenAsync(string hall, string window, ClerkRequest? body, HallCatalog catalog, IGrainFactory grains, HttpContext context)
     {
-        var errors = new RequestErrors().Clerk("clerk", body.Clerk, required: true);
-        return errors.Any ? errors.ToResult() : TypedResults.Ok(await Window(hall, window, catalog, grains).OpenAsync(body.Clerk!));
+        var caller = Caller.From(context.User);
+        var ownName = caller is { Role: Roles.Clerk } ? caller.Name : null;
+        var clerk = body?.Clerk ?? ownName;
+        var errors = new RequestErrors().Clerk("clerk", clerk, required: true);
+        if (errors.Any)
+        {
+            return errors.ToResult();
+        }
+
+        if (ownName is not null && clerk != ownName)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, detail: $"This token opens windows as '{ownName}' only.");
+        }
+
+        return TypedResults.Ok(await Window(hall, window, catalog, grains).OpenAsync(clerk!));
     }
 
     private static async Task<IResult> CallNextAsync(string hall, string window, HallCatalog catalog, IGrainFactory grains) =>

@@ -19,11 +19,15 @@ public sealed class HallCatalog
         Halls = [.. file.Halls.Select(h => new Hall(h))];
         _halls = Halls.ToFrozenDictionary(h => h.Id, StringComparer.Ordinal);
         Auth = file.Auth;
+        Tokens = file.Auth is null ? null : new AccessTokens(file.Auth);
     }
 
     public IReadOnlyList<Hall> Halls { get; }
 
     public AuthDefinition? Auth { get; }
+
+    /// <summary>The access tokens, or null when the file has no <c>auth</c> section and the API runs open.</summary>
+    public AccessTokens? Tokens { get; }
 
     /// <summary>Reads and validates a hall configuration file.</summary>
     public static HallCatalog Load(string path)

@@ -92,14 +92,48 @@ public sealed record AuthDefinition
     public IReadOnlyList<TokenDefinition> Tokens { get; init; } = [];
 }
 
-/// <summary>An access token, stored as the SHA-256 of the token, with its role and scope.</summary>
+/// <summary>An access token, stored as the SHA-256 of the token, with its role, scope and the name it acts under.</summary>
 public sealed record TokenDefinition
 {
+    /// <summary>Lower-case or upper-case hex of the SHA-256 of the token's UTF-8 bytes; the token itself is never stored.</summary>
     public required string Sha256 { get; init; }
 
+    /// <summary>One of <see cref="Roles"/>.</summary>
     public required string Role { get; init; }
 
+    /// <summary>Who holds the token (a clerk, a kiosk, a screen): the actor the journal records, never the token.</summary>
+    public string? Name { get; init; }
+
+    /// <summary>The one hall the token is for; null means every hall (not allowed for clerks and supervisors).</summary>
     public string? Hall { get; init; }
 
+    /// <summary>A clerk's window.</summary>
     public string? Window { get; init; }
+}
+
+/// <summary>The roles a token can have.</summary>
+public static class Roles
+{
+    /// <summary>A ticket kiosk (取号机): issues and cancels tickets, takes ratings, reads the queues.</summary>
+    public const string Kiosk = "kiosk";
+
+    /// <summary>A clerk at one window of one hall.</summary>
+    public const string Clerk = "clerk";
+
+    /// <summary>A wall or calling screen: reads and subscribes, changes nothing.</summary>
+    public const string Display = "display";
+
+    /// <summary>Everything in one hall, acknowledging alerts included.</summary>
+    public const string Supervisor = "supervisor";
+
+    /// <summary>Read-only: reports, journals, metrics; every hall unless one is set.</summary>
+    public const string Auditor = "auditor";
+
+    /// <summary>Everything, configuration included.</summary>
+    public const string Admin = "admin";
+
+    /// <summary>Prometheus: <c>/metrics</c> and nothing else.</summary>
+    public const string Scrape = "scrape";
+
+    public static IReadOnlyList<string> All { get; } = [Kiosk, Clerk, Display, Supervisor, Auditor, Admin, Scrape];
 }

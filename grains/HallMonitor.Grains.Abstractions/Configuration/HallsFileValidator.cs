@@ -58,7 +58,7 @@ public static partial class HallsFileValidator
 
         if (file.Auth is not null)
         {
-            ValidateAuth(file, hallIds, errors);
+            ValidateAuth(file, errors);
         }
 
         return errors;
@@ -167,27 +167,75 @@ public static partial class HallsFileValidator
         }
     }
 
-    private static void ValidateAuth(HallsFile file, HashSet<string> hallIds, List<string> errors)
+    private static void ValidateAuth(HallsFile file, List<string> errors)
     {
-        string[] roles = ["kiosk", "clerk", "display", "supervisor", "auditor", "admin"];
-        foreach (var token in file.Auth!.Tokens ?? [])
+        var halls = file.Halls.Where(h => h.Id is not null).GroupBy(h => h.Id, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var hashes = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        var tokens = file.Auth!.Tokens ?? [];
+        for (var t = 0; t < tokens.Count; t++)
         {
+            var token = tokens[t];
+            var at = token.Name is { Length: > 0 } name && name.Length <= MaxTokenName ? $"auth.tokens[{t}] ('{name}')" : $"auth.tokens[{t}]";
             if (token.Sha256 is null || !Sha256().IsMatch(token.Sha256))
             {
-                errors.Add("auth.tokens: sha256 must be 64 hexadecimal digits");
+                errors.Add($"{at}.sha256: must be the 64 hexadecimal digits of the token's SHA-256");
+            }
+            else if (!hashes.Add(token.Sha256))
+            {
+                errors.Add($"{at}.sha256: the same token is listed twice");
             }
 
-            if (!roles.Contains(token.Role))
+            if (string.IsNullOrWhiteSpace(token.Name) || token.Name.Length > MaxTokenName || token.Name.Any(char.IsControl) || token.Name != token.Name.Trim())
             {
-                errors.Add($"auth.tokens: role '{token.Role}' must be one of {string.Join(", ", roles)}");
+                errors.Add($"{at}.name: required, 1–{MaxTokenName} characters without control characters or surrounding spaces (the journal records it as the actor)");
+            }
+            else if (!names.Add(token.Name))
+            {
+                errors.Add($"{at}.name: '{token.Name}' is used by another token; each name must say who acted");
             }
 
-            if (token.Hall is not null && !hallIds.Contains(token.Hall))
+            if (!Roles.All.Contains(token.Role))
             {
-                errors.Add($"auth.tokens: hall '{token.Hall}' is not configured");
+                errors.Add($"{at}.role: '{token.Role}' must be one of {string.Join(", ", Roles.All)}");
+                continue;
+            }
+
+            HallDefinition? hall = null;
+            if (token.Hall is not null && !halls.TryGetValue(token.Hall, out hall))
+            {
+                errors.Add($"{at}.hall: '{token.Hall}' is not configured");
+            }
+            else if (token.Hall is null && token.Role is Roles.Clerk or Roles.Supervisor)
+            {
+                errors.Add($"{at}.hall: a {token.Role} token belongs to one hall");
+            }
+
+            if (token.Role == Roles.Clerk)
+            {
+                if (token.Window is null)
+                {
+                    errors.Add($"{at}.window: a clerk token belongs to one window");
+                }
+                else if (hall is not null && !hall.Windows.Any(w => w.Id == token.Window))
+                {
+                    errors.Add($"{at}.window: hall '{hall.Id}' has no window '{token.Window}'");
+                }
+            }
+            else if (token.Window is not null)
+            {
+                errors.Add($"{at}.window: only a clerk token has a window");
+            }
+
+            if (token.Role is Roles.Admin or Roles.Scrape && token.Hall is not null)
+            {
+                errors.Add($"{at}.hall: {token.Role} tokens are not bound to a hall");
             }
         }
     }
+
+    /// <summary>The longest name a token may carry.</summary>
+    public const int MaxTokenName = 64;
 
     [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,31}\\z")]
     private static partial Regex HallId();

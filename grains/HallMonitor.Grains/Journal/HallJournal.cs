@@ -55,8 +55,8 @@ public sealed class HallJournal
     }
 
     /// <summary>
-    /// Appends <paramref name="events"/> atomically, all at <paramref name="at"/> by <paramref name="actor"/>,
-    /// and returns their records once durable. Throws <see cref="JournalUnavailableException"/> when the write
+    /// Appends <paramref name="events"/> atomically, all at <paramref name="at"/> by <paramref name="actor"/> (or by
+    /// the request's <see cref="Acting.Caller"/> when the edge named one), and returns their records once durable. Throws <see cref="JournalUnavailableException"/> when the write
     /// failed; then none of them is stored. With <paramref name="epoch"/>, the events are refused rather than
     /// sequenced after a write that failed since the store was at that epoch. With <paramref name="expected"/>,
     /// they are refused with <see cref="StaleStreamException"/> when one of those streams has an event after the
@@ -70,6 +70,7 @@ public sealed class HallJournal
         IReadOnlyList<StreamPosition>? expected = null)
     {
         ArgumentOutOfRangeException.ThrowIfZero(events.Count);
+        actor = Acting.Caller ?? actor;
 
         // Encoding takes the longest and needs no lock; only sequence numbers and hashes do.
         var encoded = events.Select(e => (Event: e, Type: EventCodec.TypeName(e), Data: EventCodec.Encode(e))).ToArray();

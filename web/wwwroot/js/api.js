@@ -3,6 +3,40 @@
 import { t } from './i18n.js';
 import { toast } from './ui.js';
 
+const tokenKey = 'hallmonitor.token';
+
+// A page opened as `…?token=…` (a wall screen's bookmark, a kiosk's start-up address) keeps the token for this tab
+// and takes it out of the address at once, so it is neither shown, bookmarked again nor sent on as a referrer.
+{
+  const url = new URL(location.href);
+  const fromAddress = url.searchParams.get('token');
+  if (fromAddress !== null) {
+    url.searchParams.delete('token');
+    history.replaceState(history.state, '', url.pathname + url.search + url.hash);
+    if (fromAddress.trim()) {
+      sessionStorage.setItem(tokenKey, fromAddress.trim());
+    }
+  }
+}
+
+/** The token this tab signed in with, or null. */
+export function currentToken() {
+  return sessionStorage.getItem(tokenKey);
+}
+
+export function storeToken(token) {
+  sessionStorage.setItem(tokenKey, token);
+}
+
+export function clearToken() {
+  sessionStorage.removeItem(tokenKey);
+}
+
+/** To the sign-in page, which brings the visitor back here. */
+export function signIn() {
+  location.assign(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`);
+}
+
 /** A request the API refused, or that never reached it (status 0). */
 export class ApiError extends Error {
   constructor(status, detail, problem = null) {
@@ -28,7 +62,7 @@ export function errorTitle(status) {
  */
 export async function api(path, { method = 'GET', body, quiet = false, headers: extra = {} } = {}) {
   const headers = { accept: 'application/json', ...extra };
-  const token = sessionStorage.getItem('hallmonitor.token');
+  const token = currentToken();
   if (token) {
     headers.authorization = `Bearer ${token}`;
   }
@@ -56,6 +90,9 @@ export async function api(path, { method = 'GET', body, quiet = false, headers: 
     return json;
   }
 
+  if (response.status === 401 && !location.pathname.startsWith('/signin')) {
+    signIn(); // no token, or one withdrawn since: sign in, then come back
+  }
   const failure = new ApiError(response.status, json?.detail ?? json?.title ?? response.statusText, json);
   if (!quiet) {
     toast(failure.detail, { kind: 'error', title: errorTitle(response.status) });

@@ -3,6 +3,7 @@
 // `event` with the next number. Events that arrive while joining are held until the snapshot is in; those
 // the snapshot already holds are dropped; a gap (a number skipped) or a reconnect means a fresh snapshot.
 /* global signalR */
+import { currentToken, signIn } from './api.js';
 
 const retryDelays = [0, 1000, 2000, 5000, 10000];
 
@@ -20,7 +21,7 @@ const retryDelays = [0, 1000, 2000, 5000, 10000];
  */
 export function connectHall({ hall, window, onSnapshot, onEvent = () => {}, onAlert = () => {}, onStatus = () => {} }) {
   const connection = new signalR.HubConnectionBuilder()
-    .withUrl('/hubs/hall', { accessTokenFactory: () => sessionStorage.getItem('hallmonitor.token') ?? '' })
+    .withUrl('/hubs/hall', { accessTokenFactory: () => currentToken() ?? '' })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => retryDelays[Math.min(ctx.previousRetryCount, retryDelays.length - 1)] })
     .configureLogging(signalR.LogLevel.Warning)
     .build();
@@ -107,6 +108,15 @@ export function connectHall({ hall, window, onSnapshot, onEvent = () => {}, onAl
         await join();
         return;
       } catch (error) {
+        if (error?.statusCode === 401) {
+          signIn(); // the hub needs a token this tab does not have
+          return;
+        }
+        if (isRefusal(error)) {
+          stopped = true; // the token may not watch this hall or window: asking again would not change that
+          onStatus('refused', refusalText(error));
+          return;
+        }
         onStatus('reconnecting', String(error?.message ?? error));
         await new Promise(resolve => setTimeout(resolve, retryDelays[Math.min(attempt + 1, retryDelays.length - 1)]));
       }
@@ -122,4 +132,13 @@ export function connectHall({ hall, window, onSnapshot, onEvent = () => {}, onAl
       await connection.stop();
     },
   };
+}
+
+/** A join the server refused on purpose (a HubException: not allowed, no such hall), not a passing failure. */
+function isRefusal(error) {
+  return /HubException: /.test(String(error?.message ?? ''));
+}
+
+function refusalText(error) {
+  return String(error.message).replace(/^.*HubException: /, '');
 }

@@ -79,17 +79,22 @@ export function connectionStatus() {
   document.body.append(banner);
   let current = 'connecting';
 
+  let detail = '';
+
   function render() {
     document.body.dataset.live = current;
     banner.hidden = current === 'live';
     banner.dataset.status = current;
-    banner.textContent = t(current === 'connecting' ? 'live.connecting' : 'live.reconnecting');
+    banner.textContent = current === 'refused'
+      ? t('live.refused', { detail })
+      : t(current === 'connecting' ? 'live.connecting' : 'live.reconnecting');
   }
 
   onLangChange(render);
   render();
-  return status => {
+  return (status, why = '') => {
     current = status;
+    detail = why;
     render();
   };
 }
