@@ -5,7 +5,15 @@ namespace HallMonitor.Grains;
 /// <summary>Checks a hall configuration file and names every problem it finds.</summary>
 public static partial class HallsFileValidator
 {
-    public static IReadOnlyList<string> Validate(HallsFile file)
+    /// <summary>The problems of a halls file whose halls name no working-day calendar.</summary>
+    public static IReadOnlyList<string> Validate(HallsFile file) =>
+        Validate(file, new Dictionary<string, WorkingCalendar>(), TimeProvider.System.GetUtcNow());
+
+    /// <summary>
+    /// The problems of a halls file whose halls may name one of <paramref name="calendars"/>, which must cover the
+    /// current year (at <paramref name="now"/>, in the hall's time zone).
+    /// </summary>
+    public static IReadOnlyList<string> Validate(HallsFile file, IReadOnlyDictionary<string, WorkingCalendar> calendars, DateTimeOffset now)
     {
         var errors = new List<string>();
         if (file.Halls is null || file.Halls.Count == 0)
@@ -37,9 +45,14 @@ public static partial class HallsFileValidator
                 errors.Add($"{where}.name: required");
             }
 
-            if (!TimeZoneInfo.TryFindSystemTimeZoneById(hall.TimeZone ?? "", out _))
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(hall.TimeZone ?? "", out var zone))
             {
                 errors.Add($"{where}.timeZone: '{hall.TimeZone}' is not a known IANA time zone");
+            }
+
+            if (hall.Calendar is not null)
+            {
+                ValidateCalendar(hall.Calendar, zone, calendars, now, where, errors);
             }
 
             if (hall.WarnRatio is <= 0 or >= 1 || double.IsNaN(hall.WarnRatio))
@@ -62,6 +75,29 @@ public static partial class HallsFileValidator
         }
 
         return errors;
+    }
+
+    private static void ValidateCalendar(
+        string name, TimeZoneInfo? zone, IReadOnlyDictionary<string, WorkingCalendar> calendars, DateTimeOffset now, string where, List<string> errors)
+    {
+        if (!WorkingCalendarFiles.IsValidName(name))
+        {
+            errors.Add($"{where}.calendar: '{name}' must be 1–64 lower-case letters, digits or '-'");
+            return;
+        }
+
+        if (!calendars.TryGetValue(name, out var calendar))
+        {
+            errors.Add($"{where}.calendar: '{name}' is not a known calendar ({WorkingCalendarFiles.Folder}/{name}.json next to the halls file is missing or invalid)");
+            return;
+        }
+
+        var year = (zone is null ? now : TimeZoneInfo.ConvertTime(now, zone)).Year;
+        if (!calendar.Covers(year))
+        {
+            var covered = calendar.Years.Count == 0 ? "no year" : string.Join(", ", calendar.Years);
+            errors.Add($"{where}.calendar: '{name}' does not cover the current year {year} (it covers {covered})");
+        }
     }
 
     private static void ValidateMatters(HallDefinition hall, string where, List<string> errors)
