@@ -103,6 +103,23 @@ public sealed class CalendarFileTests : IDisposable
         Assert.Equal([$"hall 'xinqu'.calendar: 'test-land' does not cover the current year {year} (it covers 2030, 2031)"], refused.Errors);
     }
 
+    [Fact]
+    public void ShippedNationalCalendar_LoadsWithTheDemoHalls_AndCoversTheCurrentYear()
+    {
+        var halls = RepositoryFile("web", "halls.json");
+
+        var catalog = HallCatalog.Load(halls);
+
+        var calendar = catalog.Halls.Select(h => h.Calendar).Distinct().Single();
+        var thisYear = catalog.Halls[0].ServiceDay(TimeProvider.System.GetUtcNow()).Year;
+        Assert.Equal("cn-mainland", calendar.Name);
+        Assert.Contains(thisYear, calendar.Years);
+
+        // Pinned to the State Council's notices: 2026-02-14 (a Saturday) is worked, 2025-01-28 (New Year's Eve, 除夕) is off.
+        Assert.True(calendar.IsWorkingDay(WorkingCalendarTests.Day("2026-02-14")));
+        Assert.False(calendar.IsWorkingDay(WorkingCalendarTests.Day("2025-01-28")));
+    }
+
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     private List<string> Refused(params (string Hall, string? Calendar)[] halls)
@@ -135,5 +152,18 @@ public sealed class CalendarFileTests : IDisposable
         var path = Path.Combine(_folder, "halls.json");
         File.WriteAllText(path, JsonSerializer.Serialize(file, HallMonitorJson.Options));
         return path;
+    }
+
+    private static string RepositoryFile(params string[] parts)
+    {
+        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
+        {
+            if (File.Exists(Path.Combine(folder.FullName, "HallMonitor.sln")))
+            {
+                return Path.Combine([folder.FullName, .. parts]);
+            }
+        }
+
+        throw new InvalidOperationException("The repository root (with HallMonitor.sln) was not found above the test's folder.");
     }
 }
