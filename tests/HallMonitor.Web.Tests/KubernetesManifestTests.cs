@@ -76,12 +76,29 @@ public sealed partial class KubernetesManifestTests
     }
 
     [Fact]
-    public void HallsConfigMap_IsTheWebHallsFile()
+    public void HallsConfigMap_IsTheWebHallsFileAndItsCalendars()
     {
         var generator = Manifests.Kustomization.ConfigMapGenerator.Single(g => g.Name == "hallmonitor-halls");
+        var calendars = Directory.GetFiles(RepositoryFiles.PathOf("web", "calendars"), "*.json").Select(Path.GetFileName).Order(StringComparer.Ordinal);
 
-        Assert.Equal(["halls.json"], generator.Files);
-        Assert.Equal(File.ReadAllBytes(RepositoryFiles.PathOf("web", "halls.json")), File.ReadAllBytes(Path.Combine(KubernetesManifests.Folder, "halls.json")));
+        Assert.Equal(["halls.json", .. calendars.Select(c => $"calendars/{c}")], generator.Files);
+        foreach (var file in generator.Files)
+        {
+            Assert.Equal(File.ReadAllBytes(RepositoryFiles.PathOf(["web", .. file.Split('/')])), File.ReadAllBytes(Path.Combine(KubernetesManifests.Folder, file)));
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Workloads))]
+    public void HallsVolume_PutsEachCalendarInACalendarsFolderNextToTheHallsFile(string name)
+    {
+        var generator = Manifests.Kustomization.ConfigMapGenerator.Single(g => g.Name == "hallmonitor-halls");
+        var items = Manifests.Single<V1Deployment>(name).Spec.Template.Spec.Volumes.Single(v => v.Name == "halls").ConfigMap.Items;
+
+        // kustomize keys a file by its name; a volume with items mounts only the keys it lists.
+        Assert.Equal(
+            generator.Files.Select(file => (file.Split('/')[^1], file)),
+            items.Select(item => (item.Key, item.Path)));
     }
 
     [Fact]

@@ -86,6 +86,11 @@ public static partial class ApiExtensions
             {
                 LogOpen(logger);
             }
+
+            foreach (var warning in catalog.Warnings)
+            {
+                LogConfigurationWarning(logger, warning);
+            }
         });
         return app;
     }
@@ -95,6 +100,9 @@ public static partial class ApiExtensions
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Serving halls {Halls}; storage {Storage} at {Path}")]
     private static partial void LogHalls(ILogger logger, string halls, string storage, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Halls file: {Warning}")]
+    private static partial void LogConfigurationWarning(ILogger logger, string warning);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "No auth section in the halls file: the API runs open (demo mode); anyone who can reach it can operate every hall")]
     private static partial void LogOpen(ILogger logger);

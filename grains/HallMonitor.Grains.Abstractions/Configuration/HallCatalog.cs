@@ -9,18 +9,28 @@ public sealed class HallCatalog
     private readonly FrozenDictionary<string, Hall> _halls;
 
     public HallCatalog(HallsFile file)
+        : this(file, new Dictionary<string, WorkingCalendar>(), TimeProvider.System)
     {
-        var errors = HallsFileValidator.Validate(file);
+    }
+
+    /// <summary>Halls that may name one of <paramref name="calendars"/>; <paramref name="time"/> says which year is the current one.</summary>
+    public HallCatalog(HallsFile file, IReadOnlyDictionary<string, WorkingCalendar> calendars, TimeProvider time)
+    {
+        var errors = HallsFileValidator.Validate(file, calendars, time.GetUtcNow());
         if (errors.Count > 0)
         {
             throw new HallsConfigurationException(errors);
         }
 
-        Halls = [.. file.Halls.Select(h => new Hall(h))];
+        Halls = [.. file.Halls.Select(h => new Hall(h, h.Calendar is null ? WorkingCalendar.MondayToFriday : calendars[h.Calendar]))];
         _halls = Halls.ToFrozenDictionary(h => h.Id, StringComparer.Ordinal);
         Auth = file.Auth;
         Tokens = file.Auth is null ? null : new AccessTokens(file.Auth);
+        Warnings = HallsFileValidator.Warnings(file, calendars, time.GetUtcNow());
     }
+
+    /// <summary>What the operator should fix though the halls can be served (logged at start-up).</summary>
+    public IReadOnlyList<string> Warnings { get; }
 
     public IReadOnlyList<Hall> Halls { get; }
 
@@ -29,8 +39,11 @@ public sealed class HallCatalog
     /// <summary>The access tokens, or null when the file has no <c>auth</c> section and the API runs open.</summary>
     public AccessTokens? Tokens { get; }
 
-    /// <summary>Reads and validates a hall configuration file.</summary>
-    public static HallCatalog Load(string path)
+    /// <summary>Reads and validates a hall configuration file and the working-day calendars its halls name.</summary>
+    public static HallCatalog Load(string path) => Load(path, TimeProvider.System);
+
+    /// <summary>As <see cref="Load(string)"/>; <paramref name="time"/> says which year is the current one.</summary>
+    public static HallCatalog Load(string path, TimeProvider time)
     {
         HallsFile? file;
         try
@@ -47,7 +60,16 @@ public sealed class HallCatalog
             throw new HallsConfigurationException([$"{path}: cannot be read ({exception.Message})"]);
         }
 
-        return new HallCatalog(file ?? new HallsFile());
+        file ??= new HallsFile();
+        var calendarErrors = new List<string>();
+        var calendars = WorkingCalendarFiles.Load(
+            Path.GetDirectoryName(Path.GetFullPath(path))!, (file.Halls ?? []).Select(h => h?.Calendar), calendarErrors);
+        if (calendarErrors.Count > 0)
+        {
+            throw new HallsConfigurationException([.. calendarErrors, .. HallsFileValidator.Validate(file, calendars, time.GetUtcNow())]);
+        }
+
+        return new HallCatalog(file, calendars, time);
     }
 
     public bool TryGetHall(string hallId, out Hall hall) => _halls.TryGetValue(hallId, out hall!);
@@ -64,9 +86,18 @@ public sealed class Hall
     private readonly FrozenDictionary<string, WindowDefinition> _windows;
     private readonly FrozenDictionary<string, FrozenSet<string>?> _servedMatters;
 
+    /// <summary>A hall that names no calendar: Monday to Friday are its working days.</summary>
     public Hall(HallDefinition definition)
+        : this(definition, definition.Calendar is null
+            ? WorkingCalendar.MondayToFriday
+            : throw new ArgumentException($"Hall '{definition.Id}' names the calendar '{definition.Calendar}'; pass it.", nameof(definition)))
+    {
+    }
+
+    public Hall(HallDefinition definition, WorkingCalendar calendar)
     {
         Definition = definition;
+        Calendar = calendar;
         TimeZone = TimeZoneInfo.FindSystemTimeZoneById(definition.TimeZone);
         _matters = definition.Matters.ToFrozenDictionary(m => m.Code, StringComparer.Ordinal);
         _windows = definition.Windows.ToFrozenDictionary(w => w.Id, StringComparer.Ordinal);
@@ -83,6 +114,9 @@ public sealed class Hall
     public string Name => Definition.Name;
 
     public TimeZoneInfo TimeZone { get; }
+
+    /// <summary>The hall's working days (<see cref="WorkingCalendar.MondayToFriday"/> when it names no calendar).</summary>
+    public WorkingCalendar Calendar { get; }
 
     public IReadOnlyList<MatterDefinition> Matters => Definition.Matters;
 
@@ -117,6 +151,13 @@ public sealed class Hall
         var local = day.ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified);
         return new DateTimeOffset(local, TimeZone.GetUtcOffset(local));
     }
+
+    /// <summary>
+    /// The end (24:00 local) of the <paramref name="workingDays"/>th working day after the service day of
+    /// <paramref name="acceptedAt"/>, moved by <paramref name="pausedWorkingDays"/> spent awaiting materials.
+    /// </summary>
+    public DateTimeOffset Deadline(DateTimeOffset acceptedAt, int workingDays, int pausedWorkingDays = 0) =>
+        StartOf(Calendar.DeadlineDay(ServiceDay(acceptedAt), workingDays, pausedWorkingDays).AddDays(1));
 
     internal static bool ServesAll(WindowDefinition window) => window.Matters is ["*"];
 }

@@ -25,6 +25,9 @@ public sealed record HallDefinition
     /// <summary>A matter's queue is backlogged when more than this many tickets wait.</summary>
     public int BacklogThreshold { get; init; } = 20;
 
+    /// <summary>The working-day calendar (<c>calendars/{name}.json</c>); without one, Monday to Friday are working days.</summary>
+    public string? Calendar { get; init; }
+
     public IReadOnlyList<MatterDefinition> Matters { get; init; } = [];
 
     public IReadOnlyList<WindowDefinition> Windows { get; init; } = [];

@@ -5,7 +5,15 @@ namespace HallMonitor.Grains;
 /// <summary>Checks a hall configuration file and names every problem it finds.</summary>
 public static partial class HallsFileValidator
 {
-    public static IReadOnlyList<string> Validate(HallsFile file)
+    /// <summary>The problems of a halls file whose halls name no working-day calendar.</summary>
+    public static IReadOnlyList<string> Validate(HallsFile file) =>
+        Validate(file, new Dictionary<string, WorkingCalendar>(), TimeProvider.System.GetUtcNow());
+
+    /// <summary>
+    /// The problems of a halls file whose halls may name one of <paramref name="calendars"/> (whether they cover the
+    /// current year, at <paramref name="now"/>, is a warning: <see cref="Warnings"/>).
+    /// </summary>
+    public static IReadOnlyList<string> Validate(HallsFile file, IReadOnlyDictionary<string, WorkingCalendar> calendars, DateTimeOffset now)
     {
         var errors = new List<string>();
         if (file.Halls is null || file.Halls.Count == 0)
@@ -37,9 +45,14 @@ public static partial class HallsFileValidator
                 errors.Add($"{where}.name: required");
             }
 
-            if (!TimeZoneInfo.TryFindSystemTimeZoneById(hall.TimeZone ?? "", out _))
+            if (!TimeZoneInfo.TryFindSystemTimeZoneById(hall.TimeZone ?? "", out var zone))
             {
                 errors.Add($"{where}.timeZone: '{hall.TimeZone}' is not a known IANA time zone");
+            }
+
+            if (hall.Calendar is not null)
+            {
+                ValidateCalendar(hall.Calendar, zone, calendars, now, where, errors);
             }
 
             if (hall.WarnRatio is <= 0 or >= 1 || double.IsNaN(hall.WarnRatio))
@@ -62,6 +75,49 @@ public static partial class HallsFileValidator
         }
 
         return errors;
+    }
+
+    private static void ValidateCalendar(
+        string name, TimeZoneInfo? zone, IReadOnlyDictionary<string, WorkingCalendar> calendars, DateTimeOffset now, string where, List<string> errors)
+    {
+        if (!WorkingCalendarFiles.IsValidName(name))
+        {
+            errors.Add($"{where}.calendar: '{name}' must be 1–64 lower-case letters, digits or '-'");
+            return;
+        }
+
+        if (!calendars.TryGetValue(name, out var calendar))
+        {
+            errors.Add($"{where}.calendar: '{name}' is not a known calendar ({WorkingCalendarFiles.Folder}/{name}.json next to the halls file is missing or invalid)");
+            return;
+        }
+    }
+
+    /// <summary>
+    /// What a working server should be told but need not stop for: a hall's calendar that does not cover the current
+    /// year (at <paramref name="now"/>, in the hall's time zone). Refusing to start on New Year's Day because the
+    /// State Council's notice was not yet added would close the hall; its deadlines in that year are refused instead.
+    /// </summary>
+    public static IReadOnlyList<string> Warnings(HallsFile file, IReadOnlyDictionary<string, WorkingCalendar> calendars, DateTimeOffset now)
+    {
+        var warnings = new List<string>();
+        foreach (var hall in file.Halls ?? [])
+        {
+            if (hall.Calendar is not { } name || !calendars.TryGetValue(name, out var calendar)
+                || !TimeZoneInfo.TryFindSystemTimeZoneById(hall.TimeZone ?? "", out var zone))
+            {
+                continue;
+            }
+
+            var year = TimeZoneInfo.ConvertTime(now, zone).Year;
+            if (!calendar.Covers(year))
+            {
+                var covered = calendar.Years.Count == 0 ? "no year" : string.Join(", ", calendar.Years);
+                warnings.Add($"hall '{hall.Id}'.calendar: '{name}' does not cover the current year {year} (it covers {covered}); add {year} from the official notice, until then no deadline in {year} can be computed");
+            }
+        }
+
+        return warnings;
     }
 
     private static void ValidateMatters(HallDefinition hall, string where, List<string> errors)

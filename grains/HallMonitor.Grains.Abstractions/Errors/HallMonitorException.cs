@@ -43,3 +43,24 @@ public sealed class JournalUnavailableException(string message, string? cause = 
 
     public override string ToString() => Cause is null ? base.ToString() : $"{base.ToString()}{Environment.NewLine}Cause: {Cause}";
 }
+
+/// <summary>
+/// A working-day question about a year the hall's calendar does not cover: its official arrangement has not been added
+/// to the calendar file yet. Answered as a server-side configuration gap rather than guessed as Monday to Friday.
+/// </summary>
+[GenerateSerializer, Alias("HallMonitor.CalendarYearNotCoveredException")]
+public sealed class CalendarYearNotCoveredException : HallMonitorException
+{
+    public CalendarYearNotCoveredException(string calendar, int year, IReadOnlyList<int> covered)
+        : base($"The working-day calendar '{calendar}' does not cover {year} (it covers {(covered.Count == 0 ? "no year" : string.Join(", ", covered))}); add {year}'s arrangement to calendars/{calendar}.json.")
+    {
+        Calendar = calendar;
+        Year = year;
+    }
+
+    [Id(0)]
+    public string Calendar { get; private set; }
+
+    [Id(1)]
+    public int Year { get; private set; }
+}
