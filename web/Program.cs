@@ -1,10 +1,16 @@
 using HallMonitor.Web;
 
+if (args is [TokenCommand.Name, ..])
+{
+    return TokenCommand.Run(args, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddHallMonitorOrleans();
 builder.AddHallMonitorApi();
 builder.AddHallMonitorAccess();
+builder.AddHallMonitorRateLimits();
 
 var app = builder.Build();
 
@@ -12,6 +18,7 @@ app.UseSecurityHeaders();
 app.UseHallMonitorErrors();
 app.MapPages();
 app.UseHallMonitorAccess();
+app.UseRateLimiter();
 app.MapHealthEndpoints();
 app.MapPrometheusMetrics();
 app.MapAccessApi();
@@ -26,6 +33,7 @@ app.MapHallMonitorDashboard();
 app.LogStartup();
 
 app.Run();
+return 0;
 
 /// <summary>The web application; public so integration tests can host it.</summary>
 public partial class Program;

@@ -69,7 +69,8 @@ pg() { echo "Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=$1"; }
 
 halls="$root/web/halls.json"
 cluster=(--HallMonitor:HallsFile="$halls" --HallMonitor:Clustering=redis --HallMonitor:Redis="127.0.0.1:$redis_port"
-  --HallMonitor:ClusterId=bench --HallMonitor:ServiceId=bench --Logging:LogLevel:Default=Warning)
+  --HallMonitor:ClusterId=bench --HallMonitor:ServiceId=bench --Logging:LogLevel:Default=Warning
+  --HallMonitor:RateLimit:CommandsPerMinute=0)
 
 # start NAME DIR DLL HTTP_PORT ARGS...: starts a process, records its pid in pid_NAME.
 start() {
@@ -142,7 +143,8 @@ done
 for pid in "${pids[@]:1}"; do kill "$pid" 2>/dev/null || true; done
 sleep 3
 single_http=$(free_port)
-single=(--HallMonitor:HallsFile="$halls" --HallMonitor:SiloPort="$(free_port)" --HallMonitor:GatewayPort="$(free_port)" --Logging:LogLevel:Default=Warning)
+single=(--HallMonitor:HallsFile="$halls" --HallMonitor:SiloPort="$(free_port)" --HallMonitor:GatewayPort="$(free_port)" --Logging:LogLevel:Default=Warning
+  --HallMonitor:RateLimit:CommandsPerMinute=0)
 start single_pg "$web_dir" HallMonitor.Web.dll "$single_http" "${single[@]}" --HallMonitor:Storage=postgres --HallMonitor:Postgres="$(pg single)"
 ready "$single_http"
 wrk -t2 -c"$connections" -d3s -s "$root/bench/http/issue.lua" "http://127.0.0.1:$single_http" >/dev/null

@@ -45,7 +45,8 @@ data=$(mktemp -d -t hallmonitor-http-XXXXXX)
 (
   cd "$root/web/bin/Release/net10.0"
   exec dotnet HallMonitor.Web.dll --urls "$url" --HallMonitor:DataDir="$data/data" \
-    --HallMonitor:SiloPort="$silo_port" --HallMonitor:GatewayPort="$gateway_port" --Logging:LogLevel:Default=Warning
+    --HallMonitor:SiloPort="$silo_port" --HallMonitor:GatewayPort="$gateway_port" --Logging:LogLevel:Default=Warning \
+    --HallMonitor:RateLimit:CommandsPerMinute=0
 ) >"$data/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"' EXIT

@@ -75,6 +75,8 @@ public sealed class PageHost : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
+        // The fixtures drive whole working days from one address.
+        builder.UseSetting("HallMonitor:RateLimit:CommandsPerMinute", "0");
         if (_halls is not null)
         {
             var file = Path.Combine(_folder, "halls.json");

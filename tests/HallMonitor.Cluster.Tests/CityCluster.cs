@@ -47,6 +47,9 @@ public sealed class CityCluster : IAsyncLifetime
             ["HallMonitor:ClusterId"] = "city-test",
             ["HallMonitor:ServiceId"] = "city-test",
             ["Logging:LogLevel:Default"] = "Warning",
+
+            // Bursts of commands from one address are the point here.
+            ["HallMonitor:RateLimit:CommandsPerMinute"] = "0",
         };
         Silos = [.. Enumerable.Range(1, 2).Select(i => ClusterProcess.Silo($"silo{i}", new Dictionary<string, string>(common)
         {

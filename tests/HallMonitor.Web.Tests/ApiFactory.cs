@@ -31,6 +31,9 @@ public class ApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("HallMonitor:HallsFile", HallsFile);
         builder.UseSetting("HallMonitor:DataDir", Path.Combine(Folder, "data"));
         builder.UseSetting("HallMonitor:SqliteSynchronous", "normal");
+
+        // The tests drive whole halls from one address; RateLimitTests switch the limit on.
+        builder.UseSetting("HallMonitor:RateLimit:CommandsPerMinute", "0");
         builder.UseFreeSiloPorts();
         if (_clock is not null)
         {
@@ -44,7 +47,10 @@ public class ApiFactory : WebApplicationFactory<Program>
         if (disposing)
         {
             Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            Directory.Delete(Folder, recursive: true);
+            if (Directory.Exists(Folder))
+            {
+                Directory.Delete(Folder, recursive: true);
+            }
         }
     }
 }

@@ -34,6 +34,7 @@ internal sealed class WebProcess : IAsyncDisposable
                 "--HallMonitor:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture),
                 "--HallMonitor:HallsFile", hallsFile,
                 "--Logging:LogLevel:Default", "Warning",
+                "--HallMonitor:RateLimit:CommandsPerMinute", "0",
             },
             WorkingDirectory = AppContext.BaseDirectory,
             RedirectStandardOutput = true,

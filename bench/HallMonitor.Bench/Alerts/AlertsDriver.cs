@@ -211,6 +211,7 @@ public static class AlertsDriver
             builder.UseSetting("HallMonitor:DataDir", Path.Combine(folder, "data"));
             builder.UseSetting("HallMonitor:HallsFile", hallsFile);
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
+            builder.UseSetting("HallMonitor:RateLimit:CommandsPerMinute", "0");
             builder.UseFreeSiloPorts();
         }
     }
