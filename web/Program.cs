@@ -28,6 +28,7 @@ app.MapWindowApi();
 app.MapJournalApi();
 app.MapAlertApi();
 app.MapReportApi();
+app.MapAdminApi();
 app.MapHub<HallHub>("/hubs/hall").RequireAuthorization(AccessHostingExtensions.SignedInPolicy);
 app.MapHallMonitorDashboard();
 app.LogStartup();

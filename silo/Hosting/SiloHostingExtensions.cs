@@ -88,7 +88,7 @@ public static class SiloHostingExtensions
     }
 
     /// <summary>A relative halls file is looked for under the content root, then next to the application.</summary>
-    internal static string ResolveHallsFile(string file, string contentRoot)
+    public static string ResolveHallsFile(string file, string contentRoot)
     {
         if (Path.IsPathRooted(file))
         {

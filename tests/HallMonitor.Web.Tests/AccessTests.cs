@@ -41,6 +41,7 @@ public sealed class AccessTests(AccessFixture fixture)
         ("GET", "/metrics", null, ["prometheus", "审计组", "admin"]),
         ("GET", "/api/halls", null, ["kiosk-east", "张三", "李四", "wall-1", "王主任", "宽城主任", "审计组", "admin"]),
         ("GET", "/api/me", null, Everyone),
+        ("POST", "/api/admin/reload", null, ["admin"]),
     ];
 
     [Fact]

@@ -51,4 +51,40 @@ public sealed class DashboardTests
 
         Assert.Equal(1, hosts);
     }
+
+    [Fact]
+    public async Task Dashboard_WithTokens_IsForAdminsOnly_ABrowserSignsInAndKeepsACookieForItsPath()
+    {
+        const string admin = "dashboard-test-admin";
+        const string kiosk = "dashboard-test-kiosk";
+        await using var api = new ApiFactory(auth: new Grains.AuthDefinition
+        {
+            Tokens =
+            [
+                new() { Sha256 = Grains.AccessTokens.Hash(admin), Role = Grains.Roles.Admin, Name = "admin" },
+                new() { Sha256 = Grains.AccessTokens.Hash(kiosk), Role = Grains.Roles.Kiosk, Name = "kiosk" },
+            ],
+        });
+        var host = api.WithWebHostBuilder(web => web.UseSetting(DashboardHostingExtensions.Key, "true"));
+        var browser = host.CreateClient(new Microsoft.AspNetCore.Mvc.Testing.WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+
+        var anonymous = await browser.GetAsync("/dashboard/");
+        Assert.Equal(HttpStatusCode.Redirect, anonymous.StatusCode);
+        Assert.Equal("/signin?next=%2Fdashboard%2F", anonymous.Headers.Location!.OriginalString);
+        Assert.Equal(HttpStatusCode.Redirect, (await browser.GetAsync("/dashboard/DashboardCounters")).StatusCode);
+
+        var asKiosk = new HttpRequestMessage(HttpMethod.Post, "/api/session/dashboard") { Headers = { Authorization = new("Bearer", kiosk) } };
+        Assert.Equal(HttpStatusCode.Forbidden, (await browser.SendAsync(asKiosk)).StatusCode);
+
+        var asAdmin = new HttpRequestMessage(HttpMethod.Post, "/api/session/dashboard") { Headers = { Authorization = new("Bearer", admin) } };
+        var session = await browser.SendAsync(asAdmin);
+        Assert.Equal(HttpStatusCode.NoContent, session.StatusCode);
+        var cookie = session.Headers.GetValues("Set-Cookie").Single();
+        Assert.Contains("path=/dashboard", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("httponly", cookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=strict", cookie, StringComparison.OrdinalIgnoreCase);
+
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await browser.GetAsync("/dashboard/DashboardCounters")).StatusCode);
+    }
 }

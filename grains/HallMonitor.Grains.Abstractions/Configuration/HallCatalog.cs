@@ -3,10 +3,13 @@ using System.Text.Json;
 
 namespace HallMonitor.Grains;
 
-/// <summary>The configured halls, validated and indexed for look-up.</summary>
+/// <summary>
+/// The configured halls, validated and indexed for look-up. An admin's reload replaces the whole content at once
+/// (<see cref="Replace"/>): a reader sees the old configuration or the new one, never a mix.
+/// </summary>
 public sealed class HallCatalog
 {
-    private readonly FrozenDictionary<string, Hall> _halls;
+    private volatile Content _content;
 
     public HallCatalog(HallsFile file)
         : this(file, new Dictionary<string, WorkingCalendar>(), TimeProvider.System)
@@ -14,7 +17,7 @@ public sealed class HallCatalog
     }
 
     /// <summary>Halls that may name one of <paramref name="calendars"/>; <paramref name="time"/> says which year is the current one.</summary>
-    public HallCatalog(HallsFile file, IReadOnlyDictionary<string, WorkingCalendar> calendars, TimeProvider time)
+    public HallCatalog(HallsFile file, IReadOnlyDictionary<string, WorkingCalendar> calendars, TimeProvider time, string? sha256 = null)
     {
         var errors = HallsFileValidator.Validate(file, calendars, time.GetUtcNow());
         if (errors.Count > 0)
@@ -22,22 +25,28 @@ public sealed class HallCatalog
             throw new HallsConfigurationException(errors);
         }
 
-        Halls = [.. file.Halls.Select(h => new Hall(h, h.Calendar is null ? WorkingCalendar.MondayToFriday : calendars[h.Calendar]))];
-        _halls = Halls.ToFrozenDictionary(h => h.Id, StringComparer.Ordinal);
-        Auth = file.Auth;
-        Tokens = file.Auth is null ? null : new AccessTokens(file.Auth);
-        Warnings = HallsFileValidator.Warnings(file, calendars, time.GetUtcNow());
+        IReadOnlyList<Hall> halls = [.. file.Halls.Select(h => new Hall(h, h.Calendar is null ? WorkingCalendar.MondayToFriday : calendars[h.Calendar]))];
+        _content = new Content(
+            halls,
+            halls.ToFrozenDictionary(h => h.Id, StringComparer.Ordinal),
+            file.Auth,
+            file.Auth is null ? null : new AccessTokens(file.Auth),
+            HallsFileValidator.Warnings(file, calendars, time.GetUtcNow()),
+            sha256);
     }
 
     /// <summary>What the operator should fix though the halls can be served (logged at start-up).</summary>
-    public IReadOnlyList<string> Warnings { get; }
+    public IReadOnlyList<string> Warnings => _content.Warnings;
 
-    public IReadOnlyList<Hall> Halls { get; }
+    public IReadOnlyList<Hall> Halls => _content.Halls;
 
-    public AuthDefinition? Auth { get; }
+    public AuthDefinition? Auth => _content.Auth;
 
     /// <summary>The access tokens, or null when the file has no <c>auth</c> section and the API runs open.</summary>
-    public AccessTokens? Tokens { get; }
+    public AccessTokens? Tokens => _content.Tokens;
+
+    /// <summary>The SHA-256 (hex) of the file this configuration was read from, when it was read from one.</summary>
+    public string? Sha256 => _content.Sha256;
 
     /// <summary>Reads and validates a hall configuration file and the working-day calendars its halls name.</summary>
     public static HallCatalog Load(string path) => Load(path, TimeProvider.System);
@@ -46,16 +55,18 @@ public sealed class HallCatalog
     public static HallCatalog Load(string path, TimeProvider time)
     {
         HallsFile? file;
+        string sha256;
         try
         {
-            using var stream = File.OpenRead(path);
-            file = JsonSerializer.Deserialize<HallsFile>(stream, HallMonitorJson.Options);
+            var bytes = File.ReadAllBytes(path);
+            sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes));
+            file = JsonSerializer.Deserialize<HallsFile>(bytes, HallMonitorJson.Options);
         }
         catch (JsonException exception)
         {
             throw new HallsConfigurationException([$"{path}: not valid JSON for a hall configuration ({exception.Message})"]);
         }
-        catch (IOException exception)
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             throw new HallsConfigurationException([$"{path}: cannot be read ({exception.Message})"]);
         }
@@ -69,14 +80,25 @@ public sealed class HallCatalog
             throw new HallsConfigurationException([.. calendarErrors, .. HallsFileValidator.Validate(file, calendars, time.GetUtcNow())]);
         }
 
-        return new HallCatalog(file, calendars, time);
+        return new HallCatalog(file, calendars, time, sha256);
     }
 
-    public bool TryGetHall(string hallId, out Hall hall) => _halls.TryGetValue(hallId, out hall!);
+    /// <summary>Takes over the whole content of <paramref name="next"/> (a validated reload) in one step.</summary>
+    public void Replace(HallCatalog next) => _content = next._content;
+
+    public bool TryGetHall(string hallId, out Hall hall) => _content.ById.TryGetValue(hallId, out hall!);
 
     /// <summary>The hall, or <see cref="NotFoundException"/>.</summary>
     public Hall GetHall(string hallId) =>
-        _halls.TryGetValue(hallId, out var hall) ? hall : throw NotFoundException.Hall(hallId);
+        _content.ById.TryGetValue(hallId, out var hall) ? hall : throw NotFoundException.Hall(hallId);
+
+    private sealed record Content(
+        IReadOnlyList<Hall> Halls,
+        FrozenDictionary<string, Hall> ById,
+        AuthDefinition? Auth,
+        AccessTokens? Tokens,
+        IReadOnlyList<string> Warnings,
+        string? Sha256);
 }
 
 /// <summary>One configured hall with its matters and windows indexed.</summary>

@@ -59,6 +59,13 @@ public interface IHallGrain : IGrainWithStringKey
     [ResponseTimeout(LongRead.Timeout)]
     Task<JournalVerification> VerifyJournalAsync();
 
+    /// <summary>
+    /// Takes up a reloaded halls file (already in this silo's catalog): journals <see cref="ConfigurationChanged"/>
+    /// unless this file's hash is the last one journaled here, then has the hall, its queues and windows start
+    /// again from their checkpoints with the new definitions (targets, names, thresholds).
+    /// </summary>
+    Task ApplyConfigurationAsync(string sha256, IReadOnlyList<string> changes);
+
     /// <summary>Activates the hall (numbering, dispatch and roll-over) and reports its journal position.</summary>
     Task<long> EnsureActiveAsync();
 

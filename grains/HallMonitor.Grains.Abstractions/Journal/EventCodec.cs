@@ -26,6 +26,7 @@ public static class EventCodec
         ["alertEscalated"] = typeof(AlertEscalated),
         ["alertAcknowledged"] = typeof(AlertAcknowledged),
         ["alertResolved"] = typeof(AlertResolved),
+        ["configurationChanged"] = typeof(ConfigurationChanged),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<Type, string> NamesByType =

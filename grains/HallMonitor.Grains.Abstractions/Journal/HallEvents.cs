@@ -164,6 +164,13 @@ public sealed record AlertAcknowledged(AlertView Alert) : HallEvent, IAlertEvent
 [GenerateSerializer, Immutable, Alias("HallMonitor.AlertResolved")]
 public sealed record AlertResolved(AlertView Alert) : HallEvent, IAlertEvent;
 
+/// <summary>
+/// An admin reloaded the halls file (the file's SHA-256) and this is what changed for the hall: names, targets,
+/// thresholds, calendars, tokens (by name, never a token or its hash).
+/// </summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.ConfigurationChanged")]
+public sealed record ConfigurationChanged(string Sha256, IReadOnlyList<string> Changes) : HallEvent;
+
 /// <summary>An event of a type this version does not know; kept as it was stored.</summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.UnknownEvent")]
 public sealed record UnknownEvent(string Type, string Data) : HallEvent;

@@ -43,6 +43,9 @@ public interface IMatterGrain : IGrainWithStringKey
     Task<AlertView> AcknowledgeAlertAsync(string alertId, string by);
 
     /// <summary>Brings the queue back if it was collected and journals the alerts that came due; the hall's wake reminder calls it.</summary>
+    /// <summary>Deactivates once idle, so that the next call reads the reloaded configuration (targets, names).</summary>
+    Task ReloadAsync();
+
     Task WakeAsync();
 }
 

@@ -40,5 +40,8 @@ public interface IWindowGrain : IGrainWithStringKey
     Task<AlertView> AcknowledgeAlertAsync(string alertId, string by);
 
     /// <summary>Brings the window back if it was collected and journals the alert that came due; the hall's wake reminder calls it.</summary>
+    /// <summary>Deactivates once idle, so that the next call reads the reloaded configuration (targets, names).</summary>
+    Task ReloadAsync();
+
     Task WakeAsync();
 }

@@ -475,6 +475,23 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
     public Task<long> EnsureActiveAsync() => Task.FromResult(State.AppliedSeq);
 
+    public async Task ApplyConfigurationAsync(string sha256, IReadOnlyList<string> changes)
+    {
+        await CatchUpAsync(_journal.DurableSeq);
+        if (State.ConfigurationSha256 != sha256)
+        {
+            await _journal.AppendAsync([new ConfigurationChanged(sha256, changes)], _hall.LocalTime(_time.GetUtcNow()), "admin");
+            await CatchUpAsync(_journal.DurableSeq);
+        }
+
+        // Every queue and window starts again from its checkpoint with the new definitions; those with clocks to run
+        // (waiting tickets, a service under way) are woken at once, the hall itself by the next call or its reminder.
+        await Task.WhenAll(_hall.Matters.Select(m => GrainFactory.GetMatter(_hall.Id, m.Code).ReloadAsync())
+            .Concat(_hall.Windows.Select(w => GrainFactory.GetWindow(_hall.Id, w.Id).ReloadAsync())));
+        DeactivateOnIdle();
+        await WakeClocksAsync();
+    }
+
     public async Task<LiveBatch> FollowAsync(long afterSeq, int limit, TimeSpan wait)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

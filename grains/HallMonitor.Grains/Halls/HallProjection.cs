@@ -45,6 +45,9 @@ public sealed class HallProjection : JournaledState
         return ticketId is not null;
     }
 
+    /// <summary>The SHA-256 of the halls file the last reload journaled here; null before the first reload.</summary>
+    public string? ConfigurationSha256 { get; set; }
+
     /// <summary>The hash of the last event applied: an anchor against edits of the journal's tail.</summary>
     public string? LastHash { get; set; }
 
@@ -145,6 +148,9 @@ public sealed class HallProjection : JournaledState
                 }
 
                 Alerts[alert.AlertId] = alert;
+                break;
+            case ConfigurationChanged e:
+                ConfigurationSha256 = e.Sha256;
                 break;
         }
     }

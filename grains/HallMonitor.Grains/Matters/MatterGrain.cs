@@ -244,6 +244,12 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
 
     public Task WakeAsync() => SettleAsync();
 
+    public Task ReloadAsync()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
     protected override void Apply(JournalRecord record)
     {
         switch (record.Event)

@@ -275,6 +275,12 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
 
     public Task WakeAsync() => SettleAsync();
 
+    public Task ReloadAsync()
+    {
+        DeactivateOnIdle();
+        return Task.CompletedTask;
+    }
+
     protected override void Apply(JournalRecord record)
     {
         var at = record.At;

@@ -48,6 +48,12 @@ export function connectHall({ hall, window, onSnapshot, onEvent = () => {}, onAl
       return;
     }
     lastSeq = event.seq;
+    if (event.type === 'configurationChanged') {
+      // Names, targets or tokens changed: the page starts again with the new configuration (the token is kept in
+      // this tab), screens spread over a few seconds so that a hall's walls do not all ask at once.
+      setTimeout(() => location.reload(), 500 + Math.random() * 4000);
+      return;
+    }
     if (onEvent(event) === true) {
       resync();
     }
