@@ -86,7 +86,8 @@ public static class AccessRules
         [Permission.AcknowledgeAlert] = Grant(Roles.Supervisor, Roles.Admin).With(Roles.Clerk, OwnAlerts),
         [Permission.ReadReports] = Grant(Roles.Supervisor, Roles.Auditor, Roles.Admin),
         [Permission.ReadJournal] = Grant(Roles.Supervisor, Roles.Auditor, Roles.Admin),
-        [Permission.WatchHall] = Grant(Roles.Display, Roles.Supervisor, Roles.Auditor, Roles.Admin),
+        // The kiosk shows each queue's length live.
+        [Permission.WatchHall] = Grant(Roles.Kiosk, Roles.Display, Roles.Supervisor, Roles.Auditor, Roles.Admin),
         [Permission.WatchWindow] = Grant(Roles.Supervisor, Roles.Admin).With(Roles.Clerk, Own),
         [Permission.ReadMetrics] = Grant(Roles.Scrape, Roles.Auditor, Roles.Admin),
         [Permission.ChangeConfiguration] = Grant(Roles.Admin),

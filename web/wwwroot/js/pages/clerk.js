@@ -334,9 +334,9 @@ connectHall({
       alarm();
     }
   },
-  onStatus: status => {
+  onStatus: (status, detail) => {
     live = status === 'live' && model.serviceDay !== '';
-    onStatus(status);
+    onStatus(status, detail);
     renderButtons();
   },
 });

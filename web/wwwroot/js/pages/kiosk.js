@@ -166,8 +166,8 @@ connectHall({
     }
     return stale;
   },
-  onStatus: status => {
-    onStatus(status);
+  onStatus: (status, detail) => {
+    onStatus(status, detail);
     if (status !== 'live' && live) {
       live = false;
       renderCounts();
