@@ -60,6 +60,7 @@ internal static class BoundarySamples
         new AlertEscalated(Alert),
         new AlertAcknowledged(Alert),
         new AlertResolved(Alert),
+        new ConfigurationChanged("6a1f0c9e2b7d4e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f50617", ["hall 'xinqu'.matter 'BIZ-REG'.waitTargetSeconds: 1800 → 1500", "token 'kiosk-2' added (kiosk)"]),
         new UnknownEvent("caseOpened", """{"caseId":"C-20261123-001","matter":"BIZ-REG","lookupCode":"482913"}"""),
     ];
 

@@ -169,7 +169,14 @@ public sealed record AlertResolved(AlertView Alert) : HallEvent, IAlertEvent;
 /// thresholds, calendars, tokens (by name, never a token or its hash).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.ConfigurationChanged")]
-public sealed record ConfigurationChanged(string Sha256, IReadOnlyList<string> Changes) : HallEvent;
+public sealed record ConfigurationChanged(string Sha256, IReadOnlyList<string> Changes) : HallEvent
+{
+    /// <summary>Equal with the same changes in the same order, whatever list holds them (as every other event compares by value).</summary>
+    public bool Equals(ConfigurationChanged? other) =>
+        other is not null && Sha256 == other.Sha256 && Changes.SequenceEqual(other.Changes);
+
+    public override int GetHashCode() => HashCode.Combine(Sha256, Changes.Count);
+}
 
 /// <summary>An event of a type this version does not know; kept as it was stored.</summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.UnknownEvent")]
