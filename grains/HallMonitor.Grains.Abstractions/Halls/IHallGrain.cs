@@ -60,9 +60,9 @@ public interface IHallGrain : IGrainWithStringKey
     Task<JournalVerification> VerifyJournalAsync();
 
     /// <summary>
-    /// Takes up a reloaded halls file (already in this silo's catalog): journals <see cref="ConfigurationChanged"/>
-    /// unless this file's hash is the last one journaled here, then has the hall, its queues and windows start
-    /// again from their checkpoints with the new definitions (targets, names, thresholds).
+    /// Takes up a reloaded halls file (already in this silo's catalog): journals <see cref="ConfigurationChanged"/>,
+    /// then has the hall, its queues and windows start again from their checkpoints with the new definitions
+    /// (targets, names, thresholds). Nothing at all when this file's hash is the last one journaled here.
     /// </summary>
     Task ApplyConfigurationAsync(string sha256, IReadOnlyList<string> changes);
 

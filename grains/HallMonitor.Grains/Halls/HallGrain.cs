@@ -478,11 +478,13 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     public async Task ApplyConfigurationAsync(string sha256, IReadOnlyList<string> changes)
     {
         await CatchUpAsync(_journal.DurableSeq);
-        if (State.ConfigurationSha256 != sha256)
+        if (State.ConfigurationSha256 == sha256)
         {
-            await _journal.AppendAsync([new ConfigurationChanged(sha256, changes)], _hall.LocalTime(_time.GetUtcNow()), "admin");
-            await CatchUpAsync(_journal.DurableSeq);
+            return; // this file was taken up here already (a reload asked again)
         }
+
+        await _journal.AppendAsync([new ConfigurationChanged(sha256, changes)], _hall.LocalTime(_time.GetUtcNow()), "admin");
+        await CatchUpAsync(_journal.DurableSeq);
 
         // Every queue and window starts again from its checkpoint with the new definitions; those with clocks to run
         // (waiting tickets, a service under way) are woken at once, the hall itself by the next call or its reminder.
