@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using System.Threading.Channels;
 using HallMonitor.Grains;
 using HallMonitor.Testing;
 
@@ -99,6 +100,29 @@ public sealed class ReloadTests : IDisposable
     }
 
     [Fact]
+    public async Task AWithdrawnTokensLiveConnection_IsEnded_WhileOthersHearTheChange()
+    {
+        await using var kioskHub = await ConnectAsync(KioskToken);
+        await using var adminHub = await ConnectAsync(AdminToken);
+        await kioskHub.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
+        await adminHub.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
+        Edit(file => file with { Auth = new AuthDefinition { Tokens = [.. file.Auth!.Tokens.Where(t => t.Name != "kiosk-1")] } });
+
+        (await _admin.PostAsync("/api/admin/reload", null)).EnsureSuccessStatusCode();
+
+        var ended = await Assert.ThrowsAnyAsync<Exception>(async () =>
+        {
+            while (true)
+            {
+                await kioskHub.NextAsync(TimeSpan.FromSeconds(5));
+            }
+        });
+        Assert.IsType<ChannelClosedException>(ended);
+        var heard = await adminHub.UntilAsync(m => m.Target == "event" && m.Argument<JsonElement>().GetProperty("type").GetString() == "configurationChanged");
+        Assert.NotEmpty(heard);
+    }
+
+    [Fact]
     public async Task ABadFile_Is422NamingEveryProblem_AndChangesNothing()
     {
         var before = await File.ReadAllTextAsync(_factory.HallsFile);
@@ -160,6 +184,9 @@ public sealed class ReloadTests : IDisposable
         client.DefaultRequestHeaders.Authorization = new("Bearer", token);
         return client;
     }
+
+    private Task<HubClient> ConnectAsync(string token) =>
+        HubClient.ConnectAsync(() => _factory.Server.CreateWebSocketClient().ConnectAsync(new Uri($"ws://localhost/hubs/hall?access_token={token}"), CancellationToken.None));
 
     private void Edit(Func<HallsFile, HallsFile> change)
     {

@@ -15,11 +15,12 @@ public static class AdminEndpoints
     /// <summary>
     /// Reads the halls file again and takes it up if it is valid and changes nothing that needs a restart: 422 names
     /// every problem of a bad file, 409 every change that needs a restart; both change nothing. Otherwise the new
-    /// configuration applies at once (tokens, names, targets, thresholds, calendars) and each hall's journal records
+    /// configuration applies at once (tokens, names, targets, thresholds, calendars; live connections of a withdrawn or
+    /// changed token end) and each hall's journal records
     /// what changed and who reloaded.
     /// </summary>
     private static async Task<IResult> ReloadAsync(
-        HallCatalog catalog, IOptions<HallMonitorOptions> options, IHostEnvironment environment, TimeProvider time, IGrainFactory grains)
+        HallCatalog catalog, IOptions<HallMonitorOptions> options, IHostEnvironment environment, TimeProvider time, IGrainFactory grains, LiveConnections connections)
     {
         if (options.Value.Silo.Equals("client", StringComparison.OrdinalIgnoreCase))
         {
@@ -51,6 +52,7 @@ public static class AdminEndpoints
         }
 
         catalog.Replace(next);
+        connections.EndWithdrawn(next);
         foreach (var hall in next.Halls)
         {
             await grains.GetHall(hall.Id).ApplyConfigurationAsync(next.Sha256!, changes.ForHall(hall.Id));

@@ -23,6 +23,7 @@ public static partial class ApiExtensions
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(
             options => options.Limits.MaxRequestBodySize = MaxRequestBodyBytes);
         builder.Services.AddSingleton<WebMetrics>();
+        builder.Services.AddSingleton<LiveConnections>();
         builder.Services.AddSignalR().AddJsonProtocol(options => HallMonitorJson.Configure(options.PayloadSerializerOptions));
         builder.Services.AddHostedService<HallEventPublisher>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>

@@ -10,17 +10,19 @@ namespace HallMonitor.Web;
 /// serves. Each join is decided by <see cref="AccessRules"/> as the HTTP API's calls are: a connection joins only
 /// the groups of halls (and windows) its token may watch, so it receives nothing from the others.
 /// </summary>
-public sealed class HallHub(HallCatalog catalog, IGrainFactory grains, WebMetrics metrics) : Hub
+public sealed class HallHub(HallCatalog catalog, IGrainFactory grains, WebMetrics metrics, LiveConnections connections) : Hub
 {
     public override Task OnConnectedAsync()
     {
         metrics.Connected();
+        connections.Add(Context);
         return base.OnConnectedAsync();
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
         metrics.Disconnected();
+        connections.Remove(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }
 
