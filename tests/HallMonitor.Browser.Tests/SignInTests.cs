@@ -50,7 +50,7 @@ public sealed class SignInTests(BrowserFixture browser, TokenHall hall) : IClass
         await using var page = await browser.OpenAsync(hall.Host, $"/wall/{TokenHall.Id}", 1280, 800);
         var p = page.Page;
 
-        await p.WaitForURLAsync(url => url.Contains("/signin?next=", StringComparison.Ordinal));
+        await p.WaitForURLAsync(url => url.Contains("/signin?next=", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.DOMContentLoaded });
         await Expect(p.Locator("h1")).ToHaveTextAsync("请使用访问令牌登录");
         await p.FillAsync("#token", "a-wrong-token");
         await p.ClickAsync("#submit");
@@ -59,7 +59,7 @@ public sealed class SignInTests(BrowserFixture browser, TokenHall hall) : IClass
 
         await p.FillAsync("#token", TokenHall.WallToken);
         await p.ClickAsync("#submit");
-        await p.WaitForURLAsync(url => url.EndsWith($"/wall/{TokenHall.Id}", StringComparison.Ordinal));
+        await p.WaitForURLAsync(url => url.EndsWith($"/wall/{TokenHall.Id}", StringComparison.Ordinal), new() { WaitUntil = Microsoft.Playwright.WaitUntilState.DOMContentLoaded });
         await page.WaitUntilLiveAsync();
         await page.ScreenshotAsync("signin-wall-live");
         Assert.Equal(TokenHall.WallToken, await p.EvaluateAsync<string>("sessionStorage.getItem('hallmonitor.token')"));

@@ -32,9 +32,14 @@ export function clearToken() {
   sessionStorage.removeItem(tokenKey);
 }
 
-/** To the sign-in page, which brings the visitor back here. */
+let leaving = false;
+
+/** To the sign-in page, which brings the visitor back here (once, however many requests were refused). */
 export function signIn() {
-  location.assign(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`);
+  if (!leaving) {
+    leaving = true;
+    location.assign(`/signin?next=${encodeURIComponent(location.pathname + location.search)}`);
+  }
 }
 
 /** A request the API refused, or that never reached it (status 0). */
