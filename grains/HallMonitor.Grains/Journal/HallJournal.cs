@@ -120,6 +120,10 @@ public sealed class HallJournal
 
                 throw new JournalUnavailableException($"The journal of hall '{HallId}' was written by another writer meanwhile; nothing was changed.", JournalUnavailableException.Describe(fork));
             }
+            catch (StorageUnavailableException storage)
+            {
+                throw new JournalUnavailableException($"Storage is unavailable ({storage.Reason}): the journal of hall '{HallId}' could not be written; nothing was changed. Writes resume by themselves once storage is back.", JournalUnavailableException.Describe(storage.InnerException ?? storage));
+            }
             catch (Exception exception) when (exception is not JournalUnavailableException)
             {
                 throw new JournalUnavailableException($"The journal of hall '{HallId}' could not be written; nothing was changed.", JournalUnavailableException.Describe(exception));
