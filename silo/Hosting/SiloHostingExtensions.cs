@@ -44,6 +44,7 @@ public static class SiloHostingExtensions
         });
         services.AddHostedService<HallProjectionFeed>();
         services.AddHostedService<FollowerRelease>();
+        services.AddHostedService<JournalStartupVerification>();
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
             .AddCheck<GrainsHealthCheck>("grains", tags: ["ready"]);

@@ -90,7 +90,7 @@ public abstract partial class JournaledGrain<TState> : Grain
             var page = await _journal.ReadAsync(query, cancellationToken);
             foreach (var record in page)
             {
-                if (record.Seq > State.AppliedSeq && Stream is { } stream && JournalStream.Of(record.Event) is var (queue, window) && (stream == queue || stream == window))
+                if (record.Seq > State.AppliedSeq && Stream is { } stream && JournalStream.Of(Decoded(record)) is var (queue, window) && (stream == queue || stream == window))
                 {
                     ours++;
                 }
@@ -227,8 +227,29 @@ public abstract partial class JournaledGrain<TState> : Grain
             return;
         }
 
+        Decoded(record);
         Apply(record);
         State.AppliedSeq = record.Seq;
+    }
+
+    /// <summary>
+    /// The record's event, or <see cref="JournalCorruptException"/> when its stored data cannot be decoded: skipping it
+    /// would give a state that never was, so the grain stops here (at activation it does not start at all).
+    /// </summary>
+    private HallEvent Decoded(JournalRecord record)
+    {
+        try
+        {
+            return record.Event;
+        }
+        catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException)
+        {
+            LogUnreadableEvent(_logger, exception, record.HallId, record.Seq, this.GetGrainId());
+            throw new JournalCorruptException(
+                $"Event {record.Seq} of the journal of hall '{record.HallId}' cannot be read (its '{record.Type}' data is damaged); the hall stays unavailable rather than skip it. GET /api/halls/{record.HallId}/journal/verify shows where the journal is broken; restore it from a backup.",
+                record.HallId,
+                record.Seq);
+        }
     }
 
     /// <summary>
@@ -289,6 +310,9 @@ public abstract partial class JournaledGrain<TState> : Grain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A call of {GrainId} failed after it may have been journaled; it catches up from the journal")]
     private static partial void LogFellBehind(ILogger logger, GrainId grainId);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Event {Seq} of the journal of hall {HallId} cannot be decoded; {GrainId} refuses to apply the events from there on")]
+    private static partial void LogUnreadableEvent(ILogger logger, Exception exception, string hallId, long seq, GrainId grainId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint of {GrainId} failed")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception, GrainId grainId);
