@@ -17,8 +17,9 @@ namespace HallMonitor.Silo;
 /// queued under the old epoch are refused, so that no journal can continue past a lost write.
 /// Reads use their own pooled connections and see every committed write.
 /// <para>
-/// When the data folder is full or read-only, SQLite fails the transaction (SQLITE_FULL when the WAL cannot grow,
-/// SQLITE_READONLY or SQLITE_IOERR when the file system refuses the write) and rolls it back; the connection stays
+/// When the data folder is full or read-only, SQLite fails the transaction (SQLITE_FULL when the WAL cannot grow;
+/// SQLITE_IOERR when the file system turned read-only under the open file, SQLITE_READONLY when it was so at open)
+/// and rolls it back; the connection stays
 /// usable, so the next transaction simply tries again and succeeds once space returns. The writes of a failed
 /// transaction fail with <see cref="StorageUnavailableException"/>, and <see cref="WriteFailure"/> keeps the
 /// reason until a transaction commits again, for the readiness check.
@@ -204,7 +205,7 @@ public sealed partial class SqliteStore : IAsyncDisposable, IWritableStore
         {
             SQLitePCL.raw.SQLITE_FULL => "the data folder is full",
             SQLitePCL.raw.SQLITE_READONLY => "the data folder is read-only",
-            SQLitePCL.raw.SQLITE_IOERR => "the data folder cannot be written (I/O error)",
+            SQLitePCL.raw.SQLITE_IOERR => "the data folder cannot be written: read-only or failing",
             SQLitePCL.raw.SQLITE_CANTOPEN => "the database file cannot be opened",
             _ => "the database refused the write",
         },

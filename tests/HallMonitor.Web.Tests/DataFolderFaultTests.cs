@@ -5,12 +5,14 @@ using System.Text.Json;
 namespace HallMonitor.Web.Tests;
 
 /// <summary>
-/// The data folder on a small tmpfs of the test's own, filled up while the product runs: commands answer 503 and
-/// change nothing, the server reports itself unready, and once space returns it takes commands again by itself.
+/// The data folder on a small file system of the test's own, filled up or turned read-only while the product runs:
+/// commands answer 503 and change nothing, the server reports itself unready, and once space returns it takes
+/// commands again by itself.
 /// </summary>
 public sealed class DataFolderFaultTests
 {
     private const string FullDetail = "Storage is unavailable (the data folder is full): the journal of hall 'xinqu' could not be written; nothing was changed. Writes resume by themselves once storage is back.";
+    private const string ReadOnlyDetail = "Storage is unavailable (the data folder cannot be written: read-only or failing): the journal of hall 'xinqu' could not be written; nothing was changed. Writes resume by themselves once storage is back.";
 
     [Fact]
     public async Task FullDataFolder_Answers503AndIsUnready_ThenResumesByItselfWithoutAGap()
@@ -28,8 +30,8 @@ public sealed class DataFolderFaultTests
         var unready = await client.GetAsync("/readyz");
         var during = await client.VerifyJournalAsync();
 
-        await AssertUnavailableAsync(issue);
-        await AssertUnavailableAsync(call);
+        await AssertUnavailableAsync(issue, FullDetail);
+        await AssertUnavailableAsync(call, FullDetail);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
         Assert.True(during.Ok);
         Assert.Equal(before.Events, during.Events);
@@ -47,13 +49,36 @@ public sealed class DataFolderFaultTests
         Assert.Equal(["A001", "A002"], await IssuedNumbersAsync(client));
     }
 
-    private static async Task AssertUnavailableAsync(HttpResponseMessage response)
+    [Fact]
+    public async Task DataFolderTurnedReadOnly_Answers503AndIsUnready_AndJournalsNothing()
+    {
+        using var disk = SmallFileSystem.MountExt4(megabytes: 16);
+        await using var api = new ApiFactory(dataDir: Path.Combine(disk.Path, "data"));
+        var client = api.CreateClient();
+        await client.IssueAsync("BIZ-REG");
+        await client.OpenAsync("01", "王芳");
+        var before = await client.VerifyJournalAsync();
+
+        disk.FailToReadOnly();
+        var issue = await client.PostAsJsonAsync($"{Api.Hall}/tickets", new { matter = "BIZ-REG" }, Api.Json);
+        var call = await client.PostAsync($"{Api.Hall}/windows/01/call-next", null);
+        var unready = await client.GetAsync("/readyz");
+        var during = await client.VerifyJournalAsync();
+
+        await AssertUnavailableAsync(issue, ReadOnlyDetail);
+        await AssertUnavailableAsync(call, ReadOnlyDetail);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
+        Assert.True(during.Ok);
+        Assert.Equal(before.Events, during.Events);
+    }
+
+    private static async Task AssertUnavailableAsync(HttpResponseMessage response, string detail)
     {
         var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType!.MediaType);
         Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
-        Assert.Equal(FullDetail, problem.GetProperty("detail").GetString());
+        Assert.Equal(detail, problem.GetProperty("detail").GetString());
     }
 
     /// <summary>The readiness check retries a write on every call; it turns ready once one commits.</summary>

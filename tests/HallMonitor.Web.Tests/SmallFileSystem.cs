@@ -3,12 +3,19 @@ using System.Diagnostics;
 namespace HallMonitor.Web.Tests;
 
 /// <summary>
-/// A small tmpfs mounted on a temporary folder for one test: a data folder that can be filled up. Needs root
-/// (CI runs as root); a mount that fails fails the test, it is never skipped.
+/// A small file system mounted on a temporary folder for one test: a tmpfs that can be filled up, or an ext4 image
+/// on a loop device that can be made to fail into read-only. Needs root (CI runs as root); a mount that fails
+/// fails the test, it is never skipped.
 /// </summary>
 public sealed class SmallFileSystem : IDisposable
 {
-    private SmallFileSystem(string path) => Path = path;
+    private readonly string? _image;
+
+    private SmallFileSystem(string path, string? image = null)
+    {
+        Path = path;
+        _image = image;
+    }
 
     /// <summary>The mounted folder.</summary>
     public string Path { get; }
@@ -26,6 +33,45 @@ public sealed class SmallFileSystem : IDisposable
         }
 
         return new SmallFileSystem(path);
+    }
+
+    /// <summary>An ext4 image of <paramref name="megabytes"/> on a loop device, mounted with <c>errors=remount-ro</c>.</summary>
+    public static SmallFileSystem MountExt4(int megabytes)
+    {
+        var path = Directory.CreateTempSubdirectory("hallmonitor-ext4-").FullName;
+        var image = path + ".img";
+        using (var file = File.Create(image))
+        {
+            file.SetLength(megabytes * 1024L * 1024L);
+        }
+
+        var (code, output) = Run("mkfs.ext4", "-q", image);
+        if (code == 0)
+        {
+            (code, output) = Run("mount", "-o", "loop,errors=remount-ro", image, path);
+        }
+
+        if (code != 0)
+        {
+            File.Delete(image);
+            Directory.Delete(path);
+            Assert.Fail($"These tests mount an ext4 image on a loop device and need root (CI runs as root): {output}");
+        }
+
+        return new SmallFileSystem(path, image);
+    }
+
+    /// <summary>
+    /// Makes ext4 report an error, as after a failing disk: with <c>errors=remount-ro</c> the kernel turns the file
+    /// system read-only under the open files (a plain <c>mount -o remount,ro</c> is refused while a file is open for
+    /// writing), and it stays so until unmounted.
+    /// </summary>
+    public void FailToReadOnly()
+    {
+        var (code, output) = Run("findmnt", "--noheadings", "--output", "SOURCE", Path);
+        Assert.True(code == 0, $"findmnt: {output}");
+        var device = System.IO.Path.GetFileName(output);
+        File.WriteAllText($"/sys/fs/ext4/{device}/trigger_fs_error", "hallmonitor test");
     }
 
     /// <summary>Writes a filler file until the file system has no space left; returns the bytes written.</summary>
@@ -56,6 +102,10 @@ public sealed class SmallFileSystem : IDisposable
         // Lazily: the product's last pooled connections may close a moment after the test.
         Run("umount", "--lazy", Path);
         Directory.Delete(Path, recursive: true);
+        if (_image is not null)
+        {
+            File.Delete(_image);
+        }
     }
 
     private static (int Code, string Output) Run(string file, params string[] arguments)
