@@ -207,7 +207,7 @@ public sealed class HallJournal
                     : record.PrevHash != previous ? "its link to the previous event does not match"
                     : JournalHash.Compute(record) != record.Hash ? "its content does not match its hash"
                     : anchors?.Any(a => a.Seq == record.Seq && a.Hash != record.Hash) == true ? "its hash is not the one the hall recorded when it happened"
-                    : Undecodable(record) ? $"its '{record.Type}' data cannot be decoded"
+                    : !record.Decodes() ? $"its '{record.Type}' data cannot be decoded"
                     : null;
                 if (problem is not null)
                 {
@@ -233,21 +233,7 @@ public sealed class HallJournal
         }
     }
 
-    /// <summary>A row whose hash was re-computed after its data was damaged still has to be read by the grains.</summary>
-    private static bool Undecodable(JournalRecord record)
-    {
-        try
-        {
-            _ = EventCodec.Decode(record.Type, record.Data);
-            return false;
-        }
-        catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException)
-        {
-            return true;
-        }
-    }
-
-        /// <summary>Commits a subscriber may fall behind by before newer ones are dropped for it.</summary>
+    /// <summary>Commits a subscriber may fall behind by before newer ones are dropped for it.</summary>
     public const int SubscriberBacklog = 4096;
 
     /// <summary>

@@ -232,23 +232,17 @@ public abstract partial class JournaledGrain<TState> : Grain
         State.AppliedSeq = record.Seq;
     }
 
-    /// <summary>
-    /// The record's event, or <see cref="JournalCorruptException"/> when its stored data cannot be decoded: skipping it
-    /// would give a state that never was, so the grain stops here (at activation it does not start at all).
-    /// </summary>
+    /// <summary>The record's event; a grain stops at one it cannot decode (at activation it does not start at all).</summary>
     private HallEvent Decoded(JournalRecord record)
     {
         try
         {
-            return record.Event;
+            return record.Decoded();
         }
-        catch (Exception exception) when (exception is System.Text.Json.JsonException or NotSupportedException)
+        catch (JournalCorruptException corrupt)
         {
-            LogUnreadableEvent(_logger, exception, record.HallId, record.Seq, this.GetGrainId());
-            throw new JournalCorruptException(
-                $"Event {record.Seq} of the journal of hall '{record.HallId}' cannot be read (its '{record.Type}' data is damaged); the hall stays unavailable rather than skip it. GET /api/halls/{record.HallId}/journal/verify shows where the journal is broken; restore it from a backup.",
-                record.HallId,
-                record.Seq);
+            LogUnreadableEvent(_logger, corrupt, record.HallId, record.Seq, this.GetGrainId());
+            throw;
         }
     }
 
