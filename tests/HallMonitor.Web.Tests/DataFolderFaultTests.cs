@@ -26,12 +26,17 @@ public sealed class DataFolderFaultTests
 
         disk.Fill();
         var issue = await client.PostAsJsonAsync($"{Api.Hall}/tickets", new { matter = "BIZ-REG" }, Api.Json);
+        var callTook = System.Diagnostics.Stopwatch.StartNew();
         var call = await client.PostAsync($"{Api.Hall}/windows/01/call-next", null);
+        callTook.Stop();
         var unready = await client.GetAsync("/readyz");
         var during = await client.VerifyJournalAsync();
 
         await AssertUnavailableAsync(issue, FullDetail);
         await AssertUnavailableAsync(call, FullDetail);
+
+        // The hall retires after the failed issue; it does not wait out the followers' long polls (3 s) meanwhile.
+        Assert.True(callTook.Elapsed < TimeSpan.FromSeconds(1.5), $"The 503 took {callTook.Elapsed}.");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, unready.StatusCode);
         Assert.True(during.Ok);
         Assert.Equal(before.Events, during.Events);

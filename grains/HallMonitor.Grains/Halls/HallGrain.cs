@@ -310,7 +310,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             {
                 // A write failed while numbers were on their way to the journal, so some of them may be lost;
                 // numbering on would leave a gap. A new activation numbers on from the durable journal.
-                DeactivateOnIdle();
+                Retire();
                 throw new JournalUnavailableException($"A write to the journal of hall '{_hall.Id}' failed meanwhile; nothing was changed.");
             }
 
@@ -339,7 +339,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         catch (Exception exception) when (exception is JournalUnavailableException or StaleStreamException)
         {
             // Reserved numbers may now have gaps; a new activation numbers on from the durable journal.
-            DeactivateOnIdle();
+            Retire();
             throw;
         }
         finally
@@ -370,6 +370,16 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         }
 
         return new IssuedTicket(view, transfer is null ? null : records[0]);
+    }
+
+    /// <summary>
+    /// Deactivates as soon as idle, without waiting out the followers' long polls (seconds): until it is gone, every
+    /// request to the hall waits, also those that would answer 503 while storage is away.
+    /// </summary>
+    private void Retire()
+    {
+        DeactivateOnIdle();
+        _journal.WakeFollowers();
     }
 
     public async Task<JournalAppended> AppendAsync(JournalAppend append)

@@ -304,6 +304,17 @@ public sealed class HallJournal
         }
     }
 
+    /// <summary>Ends the followers' current waits (they find nothing new and poll again): the hall is about to deactivate.</summary>
+    public void WakeFollowers()
+    {
+        lock (_subscribers)
+        {
+            var waiting = _nextCommit;
+            _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiting.SetResult();
+        }
+    }
+
     /// <summary>
     /// The committed records after <paramref name="afterSeq"/>, at most <paramref name="limit"/>, from memory when
     /// the journal still holds them all, else from the store.
