@@ -58,11 +58,13 @@ public sealed class CorruptJournalTests : IDisposable
         var issue = await client.PostAsJsonAsync($"{Api.Hall}/tickets", new { matter = "BIZ-REG" }, Api.Json);
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         var report = await client.GetAsync($"{Api.Hall}/reports/summary?from={today.AddDays(-1):yyyy-MM-dd}&to={today.AddDays(1):yyyy-MM-dd}&groupBy=matter");
+        var ready = await client.GetAsync("/readyz");
         var verification = await client.VerifyJournalAsync();
 
         await AssertUnreadableAsync(snapshot);
         await AssertUnreadableAsync(issue);
         await AssertUnreadableAsync(report);
+        Assert.Equal(System.Net.HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.False(verification.Ok);
         Assert.Equal(2, verification.FirstBadSeq);
         Assert.Equal(3, (await client.GetAsync<JournalPage>($"{Api.Hall}/journal?fromSeq=1&limit=100")).Events.Count);
