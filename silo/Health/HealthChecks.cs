@@ -6,8 +6,22 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 
 namespace HallMonitor.Silo;
 
-/// <summary>Ready when the journal store answers a read within a few seconds.</summary>
-public sealed class StorageHealthCheck(IJournalStore store, HallCatalog catalog) : IHealthCheck
+/// <summary>A store that remembers whether its last transaction failed and can try a tiny write to learn whether it works again.</summary>
+public interface IWritableStore
+{
+    /// <summary>Why the last transaction failed, or null once one has committed since.</summary>
+    StorageUnavailableException? WriteFailure { get; }
+
+    /// <summary>Commits a tiny write; throws if storage still cannot take it.</summary>
+    Task ProbeWriteAsync();
+}
+
+/// <summary>
+/// Ready when the journal store answers a read within a few seconds and, for a store that writes to a local data
+/// folder, takes writes: after a failed transaction (a full or read-only disk) it is unready until a probe write
+/// commits, which it tries on every check.
+/// </summary>
+public sealed class StorageHealthCheck(IJournalStore store, HallCatalog catalog, IEnumerable<IWritableStore> writable) : IHealthCheck
 {
     /// <summary>A database that does not answer (a pooled connection to a host gone silent) is unready after this, not after the command timeout.</summary>
     private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(5);
@@ -17,7 +31,19 @@ public sealed class StorageHealthCheck(IJournalStore store, HallCatalog catalog)
         try
         {
             var tail = await store.ReadTailAsync(catalog.Halls[0].Id, cancellationToken).WaitAsync(AnswerLimit, cancellationToken);
+            foreach (var local in writable)
+            {
+                if (local.WriteFailure is not null)
+                {
+                    await local.ProbeWriteAsync().WaitAsync(AnswerLimit, cancellationToken);
+                }
+            }
+
             return HealthCheckResult.Healthy($"Journal of '{catalog.Halls[0].Id}' at event {tail.Seq}.");
+        }
+        catch (StorageUnavailableException unavailable)
+        {
+            return HealthCheckResult.Unhealthy($"The journal store takes no writes: {unavailable.Reason}.", unavailable);
         }
         catch (Exception exception)
         {

@@ -44,6 +44,7 @@ public static class SiloHostingExtensions
         });
         services.AddHostedService<HallProjectionFeed>();
         services.AddHostedService<FollowerRelease>();
+        services.AddHostedService<JournalStartupVerification>();
         services.AddHealthChecks()
             .AddCheck<StorageHealthCheck>("storage", tags: ["ready"])
             .AddCheck<GrainsHealthCheck>("grains", tags: ["ready"]);
@@ -60,6 +61,7 @@ public static class SiloHostingExtensions
                 var path = Path.Combine(Path.GetFullPath(options.DataDir, contentRoot), "hallmonitor.db");
                 services.AddSingleton(sp => new SqliteStore(path, options.SqliteSynchronous, sp.GetRequiredService<ILogger<SqliteStore>>()));
                 services.AddSingleton<IJournalStore, SqliteJournalStore>();
+                services.AddSingleton<IWritableStore>(sp => sp.GetRequiredService<SqliteStore>());
                 services.AddKeyedSingleton<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, (sp, _) => new SqliteGrainStorage(sp.GetRequiredService<SqliteStore>()));
                 services.AddSingleton<IReportStore, SqliteReportStore>();
                 break;

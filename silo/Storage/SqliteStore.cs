@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.Channels;
+using HallMonitor.Grains;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -15,8 +16,16 @@ namespace HallMonitor.Silo;
 /// commit in the order they were queued. When a transaction fails, the epoch rises and journal appends
 /// queued under the old epoch are refused, so that no journal can continue past a lost write.
 /// Reads use their own pooled connections and see every committed write.
+/// <para>
+/// When the data folder is full or read-only, SQLite fails the transaction (SQLITE_FULL when the WAL cannot grow;
+/// SQLITE_IOERR when the file system turned read-only under the open file, SQLITE_READONLY when it was so at open)
+/// and rolls it back; the connection stays
+/// usable, so the next transaction simply tries again and succeeds once space returns. The writes of a failed
+/// transaction fail with <see cref="StorageUnavailableException"/>, and <see cref="WriteFailure"/> keeps the
+/// reason until a transaction commits again, for the readiness check.
+/// </para>
 /// </remarks>
-public sealed partial class SqliteStore : IAsyncDisposable
+public sealed partial class SqliteStore : IAsyncDisposable, IWritableStore
 {
     private const int MaxBatch = 2048;
     private readonly Channel<SqliteWrite> _queue = Channel.CreateUnbounded<SqliteWrite>(new UnboundedChannelOptions { SingleReader = true });
@@ -26,6 +35,7 @@ public sealed partial class SqliteStore : IAsyncDisposable
     private readonly Task _writerLoop;
     private readonly ILogger _logger;
     private long _epoch;
+    private StorageUnavailableException? _writeFailure;
 
     public SqliteStore(string path, string synchronous, ILogger<SqliteStore> logger)
     {
@@ -78,6 +88,10 @@ public sealed partial class SqliteStore : IAsyncDisposable
                 updated_at TEXT NOT NULL,
                 PRIMARY KEY (state_name, grain_id)
             ) WITHOUT ROWID;
+            CREATE TABLE IF NOT EXISTS write_probe (
+                id INTEGER NOT NULL PRIMARY KEY,
+                at TEXT NOT NULL
+            );
             """);
         _commands = new WriterCommands(_writer);
         _readConnectionString = new SqliteConnectionStringBuilder { DataSource = Path, Mode = SqliteOpenMode.ReadOnly, Pooling = true }.ToString();
@@ -89,6 +103,12 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     /// <summary>Rises after every failed transaction.</summary>
     public long Epoch => Volatile.Read(ref _epoch);
+
+    /// <summary>Why the last transaction failed, or null once one has committed since.</summary>
+    public StorageUnavailableException? WriteFailure => Volatile.Read(ref _writeFailure);
+
+    /// <summary>Commits one tiny write through the writer's queue; throws if storage still cannot take it.</summary>
+    public Task ProbeWriteAsync() => Enqueue(new ProbeWrite());
 
     /// <summary>Commits so far (each one fsync), for measurements.</summary>
     public long Commits { get; private set; }
@@ -161,20 +181,35 @@ public sealed partial class SqliteStore : IAsyncDisposable
         catch (Exception exception)
         {
             Interlocked.Increment(ref _epoch);
-            LogCommitFailed(_logger, exception, batch.Count);
+            var failure = Unavailable(exception);
+            Volatile.Write(ref _writeFailure, failure);
+            LogCommitFailed(_logger, exception, batch.Count, failure.Reason);
             foreach (var write in batch)
             {
-                write.Fail(exception);
+                write.Fail(failure);
             }
 
             return;
         }
 
+        Volatile.Write(ref _writeFailure, null);
         foreach (var write in batch)
         {
             write.Complete();
         }
     }
+
+    /// <summary>What a failed transaction means for an operator, from SQLite's primary result code.</summary>
+    private static StorageUnavailableException Unavailable(Exception exception) => new(
+        (exception as SqliteException)?.SqliteErrorCode switch
+        {
+            SQLitePCL.raw.SQLITE_FULL => "the data folder is full",
+            SQLitePCL.raw.SQLITE_READONLY => "the data folder is read-only",
+            SQLitePCL.raw.SQLITE_IOERR => "the data folder cannot be written: read-only or failing",
+            SQLitePCL.raw.SQLITE_CANTOPEN => "the database file cannot be opened",
+            _ => "the database refused the write",
+        },
+        exception);
 
     private static void Execute(SqliteConnection connection, string sql)
     {
@@ -185,8 +220,18 @@ public sealed partial class SqliteStore : IAsyncDisposable
 
     internal static string Now() => DateTimeOffset.UtcNow.ToString("O", CultureInfo.InvariantCulture);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "A transaction of {Count} writes failed; none of them is stored")]
-    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
+    [LoggerMessage(Level = LogLevel.Error, Message = "A transaction of {Count} writes failed ({Reason}); none of them is stored")]
+    private static partial void LogCommitFailed(ILogger logger, Exception exception, int count, string reason);
+
+    /// <summary>Stamps the one row of <c>write_probe</c>: a write as small as any, to learn whether storage takes writes again.</summary>
+    private sealed class ProbeWrite : SqliteWrite
+    {
+        public override void Execute(WriterCommands commands, SqliteTransaction transaction, long epoch) =>
+            commands.Get(
+                "INSERT INTO write_probe (id, at) VALUES (1, $now) ON CONFLICT (id) DO UPDATE SET at = excluded.at",
+                transaction,
+                ("$now", Now())).ExecuteNonQuery();
+    }
 }
 
 /// <summary>One queued write: runs inside the writer's transaction and completes after the commit.</summary>

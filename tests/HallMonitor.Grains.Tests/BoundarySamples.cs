@@ -286,6 +286,7 @@ internal static class BoundarySamples
             JournalUnavailableException.Describe(new JournalForkException("Hall 'xinqu': event 48 does not continue the stored journal.")))),
         Thrown(new StaleStreamException(JournalStream.Window(Window), lastSeq: 47)),
         Thrown(new CalendarYearNotCoveredException("cn-mainland", 2027, [2025, 2026])),
+        Thrown(new JournalCorruptException("Event 2 of the journal of hall 'xinqu' cannot be read (its 'ticketIssued' data is damaged).", "xinqu", 2)),
     ];
 
     public static IReadOnlyDictionary<Type, object> ByType { get; } = Records

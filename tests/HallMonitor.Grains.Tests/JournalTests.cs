@@ -330,3 +330,27 @@ public sealed class JournalAnchorTests
         Assert.Equal(2, verification.FirstBadSeq);
     }
 }
+
+/// <summary>Verification of rows whose data no longer decodes although their hashes were made to fit.</summary>
+public sealed class UndecodableRowTests
+{
+    [Fact]
+    public async Task Verify_ReportsDataThatCannotBeDecoded_EvenWithItsHashRecomputed()
+    {
+        var store = new MemoryJournalStore();
+        var journal = new HallJournal("test", store);
+        await journal.AppendAsync([new WindowOpened("01", "王芳")], HallFixture.Morning, "王芳");
+        await journal.AppendAsync([new WindowPaused("01", "王芳")], HallFixture.Morning, "王芳");
+        store.Tamper("test", 2, record =>
+        {
+            var damaged = record with { Data = "{\"window\": " };
+            return damaged with { Hash = JournalHash.Compute(damaged) };
+        });
+
+        var verification = await journal.VerifyAsync();
+
+        Assert.False(verification.Ok);
+        Assert.Equal(2, verification.FirstBadSeq);
+        Assert.Equal("Event 2: its 'windowPaused' data cannot be decoded.", verification.Problem);
+    }
+}

@@ -20,7 +20,7 @@ public sealed class OutageTests
         await using var store = SharedPostgres.Open(database);
         var journalStore = new PostgresJournalStore(store);
         var journal = new HallJournal(TestHalls.HallId, journalStore);
-        var readiness = new StorageHealthCheck(journalStore, new HallCatalog(TestHalls.File()));
+        var readiness = new StorageHealthCheck(journalStore, new HallCatalog(TestHalls.File()), []);
         await journal.AppendAsync([Opened("01")], At, "before");
 
         await server.StopAsync();

@@ -39,6 +39,30 @@ public sealed class PostgresSiloTests(SharedPostgres postgres)
     }
 
     [Fact]
+    public async Task TamperedRow_IsReportedByTheStartUpVerificationAndByVerify()
+    {
+        var database = await postgres.NewDatabaseAsync();
+        await using (var silo = await Silo.StartAsync(database))
+        {
+            var matter = silo.Grains.GetMatter(TestHalls.HallId, "BIZ-REG");
+            for (var i = 0; i < 3; i++)
+            {
+                await matter.IssueAsync(TicketChannel.Kiosk, false, "kiosk");
+            }
+        }
+
+        await SharedPostgres.QueryAsync(database, $"UPDATE journal SET data = replace(data, 'A002', 'A009') WHERE hall = '{TestHalls.HallId}' AND seq = 2");
+        await using var restarted = await Silo.StartAsync(database);
+        var gauge = await restarted.VerifiedGaugeAsync();
+        var verification = await restarted.Grains.GetHall(TestHalls.HallId).VerifyJournalAsync();
+
+        Assert.Equal(0, gauge);
+        Assert.False(verification.Ok);
+        Assert.Equal(2, verification.FirstBadSeq);
+        Assert.Equal("Event 2: its content does not match its hash.", verification.Problem);
+    }
+
+    [Fact]
     public async Task Issue_WhileTheDatabaseIsDown_FailsAsUnavailable_AndAfterItIsBackTheNumberingContinues()
     {
         await using var server = await PostgresServer.StartAsync();
@@ -73,6 +97,26 @@ public sealed class PostgresSiloTests(SharedPostgres postgres)
     private sealed class Silo(IHost host, string hallsFile) : IAsyncDisposable
     {
         public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
+
+        /// <summary><c>hallmonitor_journal_verified</c> of the test hall, once the background verification set it.</summary>
+        public async Task<double> VerifiedGaugeAsync()
+        {
+            var series = $"hallmonitor_journal_verified{{hall=\"{TestHalls.HallId}\"}} ";
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while (true)
+            {
+                using var text = new MemoryStream();
+                await host.Services.GetRequiredService<Prometheus.CollectorRegistry>().CollectAndExportAsTextAsync(text);
+                var line = System.Text.Encoding.UTF8.GetString(text.ToArray()).Split('\n').FirstOrDefault(l => l.StartsWith(series, StringComparison.Ordinal));
+                if (line is not null)
+                {
+                    return double.Parse(line[series.Length..], System.Globalization.CultureInfo.InvariantCulture);
+                }
+
+                Assert.True(DateTime.UtcNow < deadline, "The journal was not verified within 20 s of start-up.");
+                await Task.Delay(200);
+            }
+        }
 
         public static async Task<Silo> StartAsync(string connectionString)
         {

@@ -12,24 +12,31 @@ public class ApiFactory : WebApplicationFactory<Program>
 {
     private readonly ManualTimeProvider? _clock;
 
-    /// <summary>On the system clock, or on <paramref name="clock"/> for tests about time.</summary>
-    public ApiFactory(ManualTimeProvider? clock = null, AuthDefinition? auth = null)
+    /// <summary>
+    /// On the system clock, or on <paramref name="clock"/> for tests about time; with <paramref name="auth"/> as the
+    /// halls file's auth section; the data folder under a temporary folder, or <paramref name="dataDir"/> (a small
+    /// file system of the test's own).
+    /// </summary>
+    public ApiFactory(ManualTimeProvider? clock = null, AuthDefinition? auth = null, string? dataDir = null)
     {
         _clock = clock;
         Folder = Directory.CreateTempSubdirectory("hallmonitor-web-").FullName;
         HallsFile = TestHalls.WriteFile(Folder, auth);
+        DataDir = dataDir ?? Path.Combine(Folder, "data");
     }
 
     public string Folder { get; }
 
     public string HallsFile { get; }
 
-    public string DatabasePath => Path.Combine(Folder, "data", "hallmonitor.db");
+    public string DataDir { get; }
+
+    public string DatabasePath => Path.Combine(DataDir, "hallmonitor.db");
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("HallMonitor:HallsFile", HallsFile);
-        builder.UseSetting("HallMonitor:DataDir", Path.Combine(Folder, "data"));
+        builder.UseSetting("HallMonitor:DataDir", DataDir);
         builder.UseSetting("HallMonitor:SqliteSynchronous", "normal");
 
         // The tests drive whole halls from one address; RateLimitTests switch the limit on.

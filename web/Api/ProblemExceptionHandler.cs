@@ -22,6 +22,7 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             ConflictException or StaleStreamException => (StatusCodes.Status409Conflict, exception.Message),
             InvalidRequestException e => (StatusCodes.Status400BadRequest, e.Message),
             JournalUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
+            JournalCorruptException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
             BadHttpRequestException { InnerException: JsonException json } =>
                 (StatusCodes.Status400BadRequest, $"The request body is not valid JSON for this request (at {json.Path ?? "$"})."),
             BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge } =>

@@ -64,3 +64,18 @@ public sealed class CalendarYearNotCoveredException : HallMonitorException
     [Id(1)]
     public int Year { get; private set; }
 }
+
+/// <summary>
+/// A stored journal event cannot be read (its data was altered or damaged): the grain that would have to apply it
+/// refuses to start rather than skip it (503). An operator restores the journal; <c>journal/verify</c> shows where.
+/// </summary>
+[GenerateSerializer, Alias("HallMonitor.JournalCorruptException")]
+public sealed class JournalCorruptException(string message, string hallId, long seq) : HallMonitorException(message)
+{
+    [Id(0)]
+    public string HallId { get; } = hallId;
+
+    /// <summary>The event that cannot be read.</summary>
+    [Id(1)]
+    public long Seq { get; } = seq;
+}

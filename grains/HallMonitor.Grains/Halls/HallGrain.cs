@@ -21,7 +21,7 @@ namespace HallMonitor.Grains;
 /// </para>
 /// </remarks>
 [Reentrant]
-public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGrain, IRemindable
+public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGrain, IRemindable, IIncomingGrainCallFilter
 {
     /// <summary>The name of the hall's reminder.</summary>
     public const string WakeReminder = "wake";
@@ -46,6 +46,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     private IGrainTimer? _rollOver;
     private DateOnly _rolledOverTo;
     private Task? _rollingOver;
+    private JournalCorruptException? _corrupt;
 
     public HallGrain(
         HallCatalog catalog,
@@ -70,7 +71,16 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         _hall = _catalog.GetHall(this.GetPrimaryKeyString());
         _journal = _journals.Get(_hall.Id);
         await _journal.ReloadAsync();
-        await RestoreAsync(_journal, after => new JournalQuery { AfterSeq = after, Limit = 5000 }, cancellationToken);
+        try
+        {
+            await RestoreAsync(_journal, after => new JournalQuery { AfterSeq = after, Limit = 5000 }, cancellationToken);
+        }
+        catch (JournalCorruptException corrupt)
+        {
+            // Stays active without a state to answer from: every call but the auditors' refuses with this (503).
+            _corrupt = corrupt;
+            return;
+        }
 
         _dispatch = new DispatchIndex(_hall);
         foreach (var (matter, line) in State.Waiting)
@@ -86,11 +96,25 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     }
 
     /// <summary>
+    /// A hall whose journal has an event it cannot read answers only the auditors' reads and verification, which show
+    /// where the journal is broken; everything else is refused with <see cref="JournalCorruptException"/>.
+    /// </summary>
+    public Task Invoke(IIncomingGrainCallContext context) =>
+        _corrupt is null || context.MethodName is nameof(VerifyJournalAsync) or nameof(ReadJournalAsync)
+            ? context.Invoke()
+            : throw _corrupt;
+
+    /// <summary>
     /// Brings the projection up to the journal's durable end before the last checkpoint: the feed that delivers
     /// commits stops before the silo deactivates its grains, so a graceful stop leaves a current checkpoint.
     /// </summary>
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (_corrupt is not null)
+        {
+            return;
+        }
+
         try
         {
             await CatchUpAsync(_journal.DurableSeq);
@@ -286,7 +310,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             {
                 // A write failed while numbers were on their way to the journal, so some of them may be lost;
                 // numbering on would leave a gap. A new activation numbers on from the durable journal.
-                DeactivateOnIdle();
+                Retire();
                 throw new JournalUnavailableException($"A write to the journal of hall '{_hall.Id}' failed meanwhile; nothing was changed.");
             }
 
@@ -315,7 +339,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         catch (Exception exception) when (exception is JournalUnavailableException or StaleStreamException)
         {
             // Reserved numbers may now have gaps; a new activation numbers on from the durable journal.
-            DeactivateOnIdle();
+            Retire();
             throw;
         }
         finally
@@ -346,6 +370,16 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         }
 
         return new IssuedTicket(view, transfer is null ? null : records[0]);
+    }
+
+    /// <summary>
+    /// Deactivates as soon as idle, without waiting out the followers' long polls (seconds): until it is gone, every
+    /// request to the hall waits, also those that would answer 503 while storage is away.
+    /// </summary>
+    private void Retire()
+    {
+        DeactivateOnIdle();
+        _journal.WakeFollowers();
     }
 
     public async Task<JournalAppended> AppendAsync(JournalAppend append)
@@ -462,7 +496,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         if (verification.Ok && verification.LastSeq < seen)
         {
             // A hash chain cannot show that its tail was cut off; the hall's own position can.
-            return verification with
+            verification = verification with
             {
                 Ok = false,
                 FirstBadSeq = verification.LastSeq + 1,
@@ -470,6 +504,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             };
         }
 
+        _metrics.JournalVerified(_hall.Id, verification.Ok);
         return verification;
     }
 

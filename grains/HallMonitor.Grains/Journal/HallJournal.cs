@@ -121,6 +121,10 @@ public sealed class HallJournal
 
                 throw new JournalUnavailableException($"The journal of hall '{HallId}' was written by another writer meanwhile; nothing was changed.", JournalUnavailableException.Describe(fork));
             }
+            catch (StorageUnavailableException storage)
+            {
+                throw new JournalUnavailableException($"Storage is unavailable ({storage.Reason}): the journal of hall '{HallId}' could not be written; nothing was changed. Writes resume by themselves once storage is back.", JournalUnavailableException.Describe(storage.InnerException ?? storage));
+            }
             catch (Exception exception) when (exception is not JournalUnavailableException)
             {
                 throw new JournalUnavailableException($"The journal of hall '{HallId}' could not be written; nothing was changed.", JournalUnavailableException.Describe(exception));
@@ -204,6 +208,7 @@ public sealed class HallJournal
                     : record.PrevHash != previous ? "its link to the previous event does not match"
                     : JournalHash.Compute(record) != record.Hash ? "its content does not match its hash"
                     : anchors?.Any(a => a.Seq == record.Seq && a.Hash != record.Hash) == true ? "its hash is not the one the hall recorded when it happened"
+                    : !record.Decodes() ? $"its '{record.Type}' data cannot be decoded"
                     : null;
                 if (problem is not null)
                 {
@@ -294,6 +299,17 @@ public sealed class HallJournal
         lock (_subscribers)
         {
             _waitCap = cap;
+            var waiting = _nextCommit;
+            _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+            waiting.SetResult();
+        }
+    }
+
+    /// <summary>Ends the followers' current waits (they find nothing new and poll again): the hall is about to deactivate.</summary>
+    public void WakeFollowers()
+    {
+        lock (_subscribers)
+        {
             var waiting = _nextCommit;
             _nextCommit = new(TaskCreationOptions.RunContinuationsAsynchronously);
             waiting.SetResult();

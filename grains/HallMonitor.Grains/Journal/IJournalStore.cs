@@ -50,6 +50,12 @@ public sealed record JournalQuery
             return false;
         }
 
+        // Without a filter the event is not decoded: reading the journal whole must not depend on every row decoding.
+        if (TicketId is null && WindowId is null && Matter is null)
+        {
+            return true;
+        }
+
         var keys = JournalKeys.Of(record.Event);
         return (TicketId is null || keys.TicketId == TicketId)
             && (WindowId is null || keys.WindowId == WindowId)
@@ -76,4 +82,14 @@ public sealed class JournalForkException(string message) : Exception(message)
         first.Seq == tail.Seq + 1 && first.PrevHash == tail.Hash
             ? null
             : new($"Hall '{first.HallId}': event {first.Seq} (after {first.PrevHash[..12]}…) does not continue the stored journal, which ends at event {tail.Seq} ({tail.Hash[..12]}…).");
+}
+
+/// <summary>
+/// The store cannot write at all right now (its disk is full or read-only, its database away): nothing of the
+/// write was stored. It stays in the silo; the journal turns it into <see cref="JournalUnavailableException"/>.
+/// </summary>
+public sealed class StorageUnavailableException(string reason, Exception inner) : IOException($"Storage is unavailable: {reason}.", inner)
+{
+    /// <summary>What is wrong, in a few words for an operator (<c>the data folder is full</c>).</summary>
+    public string Reason { get; } = reason;
 }

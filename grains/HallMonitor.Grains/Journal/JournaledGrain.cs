@@ -90,7 +90,7 @@ public abstract partial class JournaledGrain<TState> : Grain
             var page = await _journal.ReadAsync(query, cancellationToken);
             foreach (var record in page)
             {
-                if (record.Seq > State.AppliedSeq && Stream is { } stream && JournalStream.Of(record.Event) is var (queue, window) && (stream == queue || stream == window))
+                if (record.Seq > State.AppliedSeq && Stream is { } stream && JournalStream.Of(Decoded(record)) is var (queue, window) && (stream == queue || stream == window))
                 {
                     ours++;
                 }
@@ -227,8 +227,23 @@ public abstract partial class JournaledGrain<TState> : Grain
             return;
         }
 
+        Decoded(record);
         Apply(record);
         State.AppliedSeq = record.Seq;
+    }
+
+    /// <summary>The record's event; a grain stops at one it cannot decode (at activation it does not start at all).</summary>
+    private HallEvent Decoded(JournalRecord record)
+    {
+        try
+        {
+            return record.Decoded();
+        }
+        catch (JournalCorruptException corrupt)
+        {
+            LogUnreadableEvent(_logger, corrupt, record.HallId, record.Seq, this.GetGrainId());
+            throw;
+        }
     }
 
     /// <summary>
@@ -289,6 +304,9 @@ public abstract partial class JournaledGrain<TState> : Grain
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "A call of {GrainId} failed after it may have been journaled; it catches up from the journal")]
     private static partial void LogFellBehind(ILogger logger, GrainId grainId);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Event {Seq} of the journal of hall {HallId} cannot be decoded; {GrainId} refuses to apply the events from there on")]
+    private static partial void LogUnreadableEvent(ILogger logger, Exception exception, string hallId, long seq, GrainId grainId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Checkpoint of {GrainId} failed")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception, GrainId grainId);

@@ -33,6 +33,7 @@ public sealed class HallMetrics
     private readonly Gauge _oldestWait;
     private readonly Gauge _windows;
     private readonly Gauge _alertsOpen;
+    private readonly Gauge _journalVerified;
 
     public HallMetrics(CollectorRegistry registry, HallCatalog catalog, TimeProvider time)
     {
@@ -54,6 +55,7 @@ public sealed class HallMetrics
         _oldestWait = metrics.CreateGauge("hallmonitor_queue_oldest_wait_seconds", "How long the longest-waiting ticket of the matter has waited; 0 when none waits.", ["hall", "matter"]);
         _windows = metrics.CreateGauge("hallmonitor_windows", "Windows per state.", ["hall", "state"]);
         _alertsOpen = metrics.CreateGauge("hallmonitor_alerts_open", "Open overtime alerts per kind.", ["hall", "kind"]);
+        _journalVerified = metrics.CreateGauge("hallmonitor_journal_verified", "Whether the hall's journal chain verified at its last check (at start-up, then on request): 1 intact, 0 broken.", ["hall"]);
         var waitTarget = metrics.CreateGauge("hallmonitor_queue_wait_target_seconds", "The matter's wait target (configuration), for alerting rules.", ["hall", "matter"]);
         var backlogThreshold = metrics.CreateGauge("hallmonitor_hall_backlog_threshold", "The hall's backlog threshold (configuration), for alerting rules.", ["hall"]);
 
@@ -117,6 +119,9 @@ public sealed class HallMetrics
 
     /// <summary>How long a journal append took from sequencing to durable commit.</summary>
     public void RecordJournalAppend(string hallId, TimeSpan elapsed) => _journalAppend.WithLabels(hallId).Observe(elapsed.TotalSeconds);
+
+    /// <summary>The outcome of the latest verification of a hall's journal; no series before the first one.</summary>
+    public void JournalVerified(string hallId, bool ok) => _journalVerified.WithLabels(hallId).Set(ok ? 1 : 0);
 
     /// <summary>The hall's live picture for the gauges, as of its latest applied event.</summary>
     public void Publish(string hallId, HallGauges gauges) => _gauges[hallId] = gauges;

@@ -97,7 +97,7 @@ public sealed class ReportGrain(HallCatalog catalog, HallJournals journals, IRep
         var changed = new Dictionary<string, TicketFact>(StringComparer.Ordinal);
         foreach (var record in records.Where(r => r.Seq > _position))
         {
-            if (record.Event is not ITicketEvent ticketEvent)
+            if (record.Decoded() is not ITicketEvent ticketEvent)
             {
                 continue;
             }
