@@ -9,7 +9,7 @@ public static class PageEndpoints
     {
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        foreach (var page in (string[])["wall", "calling", "kiosk", "audit"])
+        foreach (var page in (string[])["wall", "calling", "kiosk", "audit", "progress"])
         {
             app.MapGet($"/{page}/{{hall}}", (string hall, HallCatalog catalog, IWebHostEnvironment env) =>
                 Page(env, $"{page}.html", found: catalog.TryGetHall(hall, out _)));

@@ -60,13 +60,31 @@ const handlers = {
   },
   recall: () => act('recall'),
   start: () => act('start'),
-  complete: () => act('complete'),
+  complete: async () => showHandover(await act('complete')),
   'no-show': () => act('no-show'),
   transfer: async () => showTransfer(true),
   pause: () => act('pause', clerkBody()),
   resume: () => act('resume', clerkBody()),
   close: () => act('close', clerkBody()),
 };
+
+/** A service that opened a case (办件): its number and lookup code go to the visitor before the next call. */
+function showHandover(ticket) {
+  const panel = $('case-handover');
+  if (!ticket?.caseId || !ticket.lookupCode) {
+    panel.hidden = true;
+    return;
+  }
+  setText($('case-id'), ticket.caseId);
+  setText($('case-code'), ticket.lookupCode);
+  setText($('case-due'), '—');
+  panel.hidden = false;
+  api(`/api/halls/${encodeURIComponent(hallId)}/cases/${encodeURIComponent(ticket.caseId)}`, { quiet: true })
+    .then(opened => setText($('case-due'), `${opened.promisedDue.slice(0, 10)} ${opened.promisedDue.slice(11, 16)}`))
+    .catch(() => {});
+}
+
+$('case-dismiss').addEventListener('click', () => { $('case-handover').hidden = true; });
 
 for (const button of document.querySelectorAll('[data-action]')) {
   button.addEventListener('click', () => handlers[button.dataset.action]().catch(() => {}));
@@ -136,6 +154,10 @@ async function acknowledgeQuietly(alert) {
 
 function alertText(alert) {
   const matter = model.matterName(alert.matter);
+  if (['caseDeadline', 'caseStatutoryOverdue', 'followUpOverdue'].includes(alert.kind)) {
+    const due = alert.due ? `${alert.due.slice(0, 10)} ${alert.due.slice(11, 16)}` : '—';
+    return t(`clerk.alert.${alert.kind}`, { matter, number: alert.number ?? alert.ticketId ?? '', due });
+  }
   const value = model.alertValue(alert);
   return alert.kind === 'queueBacklog'
     ? t('clerk.alert.queueBacklog', { matter, value, target: alert.target })

@@ -21,6 +21,7 @@ const icons = {
     ['path', { d: 'M16 13h7M16 18h5' }],
   ],
   audit: [['path', { d: 'M4 27h24M8 23v-7M14 23V9M20 23v-10M26 23V5' }]],
+  progress: [['circle', { cx: 14, cy: 14, r: 8 }], ['path', { d: 'M20 20l7 7M10 14l3 3 5-6' }]],
 };
 
 function svg(tag, attributes) {
@@ -42,6 +43,7 @@ const pages = [
   { key: 'calling', path: id => `/calling/${id}` },
   { key: 'kiosk', path: id => `/kiosk/${id}` },
   { key: 'audit', path: id => `/audit/${id}` },
+  { key: 'progress', path: id => `/progress/${id}` },
 ];
 
 function hallCard(config) {

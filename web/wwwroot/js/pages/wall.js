@@ -293,8 +293,23 @@ async function acknowledge(alert, button) {
   }
 }
 
+/** Cards of cases and follow-ups: about a deadline (a date), not a running duration. */
+const deadlineKinds = new Set(['caseDeadline', 'caseStatutoryOverdue', 'followUpOverdue']);
+
+/** The hall's local date and time as the server wrote it: 2026-11-23 17:00. */
+const localDue = iso => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '—');
+
 function alertTexts(alert) {
   const matter = model.matterName(alert.matter);
+  if (deadlineKinds.has(alert.kind)) {
+    const key = alert.kind === 'caseDeadline' && alert.level === 'overtime' ? 'caseDeadlineOver' : alert.kind;
+    return {
+      title: `${t(`alert.${key}`)} · ${alert.number ?? alert.ticketId ?? ''}`,
+      detail: alert.kind === 'followUpOverdue'
+        ? t('alert.followUpDetail', { number: alert.number ?? alert.ticketId ?? '', due: localDue(alert.due) })
+        : t('alert.caseDetail', { matter, due: localDue(alert.due) }),
+    };
+  }
   const backlog = alert.kind === 'queueBacklog';
   const measure = backlog ? String : duration;
   const subject = backlog
