@@ -171,13 +171,14 @@ async function load() {
   };
   const summary = groupBy => get(`summary?${range}&groupBy=${groupBy}`);
   try {
-    const [rows, hall, matters, days, peaks, spread] = await Promise.all([
+    const [rows, hall, matters, days, peaks, spread, cases] = await Promise.all([
       summary(asked.groupBy), summary('hall'), summary('matter'), summary('day'), get(`peaks?${range}`), get(`distribution?${range}`),
+      get(`cases?${range}`),
     ]);
     if (number !== loads) {
       return;
     }
-    report = { asked, summary: rows, totals: hall.rows[0] ?? null, matters: matters.rows, days: days.rows, peaks, spread };
+    report = { asked, summary: rows, totals: hall.rows[0] ?? null, matters: matters.rows, days: days.rows, peaks, spread, cases };
     failure = null;
   } catch (error) {
     if (number !== loads) {
@@ -219,7 +220,45 @@ function renderReport() {
   message.hidden = true;
   renderKpis();
   renderTable();
+  renderCases();
   renderCharts();
+}
+
+// ── Cases (办件时限监察) and follow-ups of bad reviews ───────────────────────────────────────────────────
+const caseColumns = ['accepted', 'decided', 'decidedOnTime', 'onTimeRate', 'open', 'openOverdue', 'followUpsOpened', 'followUpsClosedOnTime', 'followUpsOverdue'];
+
+function caseTable(table, rows, keyHeader) {
+  fill(table.tHead, h('tr', {}, h('th', {}, keyHeader), ...caseColumns.map(c => h('th', { class: 'num-col' }, t(`audit.caseCol.${c}`)))));
+  fill(table.tBodies[0], ...rows.map(row => h('tr', {},
+    h('th', { scope: 'row' }, row.label ? `${row.label} · ${row.key}` : row.key),
+    ...caseColumns.map(c => h('td', {
+      class: `num ${(c === 'openOverdue' || c === 'followUpsOverdue') && row[c] > 0 ? 'overtime' : ''}`,
+    }, c === 'onTimeRate' ? (row[c] === null || row[c] === undefined ? '—' : percent(row[c])) : count(row[c] ?? 0))))));
+}
+
+function renderCases() {
+  const cases = report.cases;
+  const range = `from=${report.asked.from}&to=${report.asked.to}`;
+  $('cases-csv').href = `${hallPath}/reports/cases?${range}&format=csv`;
+  $('overdue-csv').href = `${hallPath}/reports/cases/overdue?${range}&format=csv`;
+  fill($('cases-levels'), ...(cases.openByLevel ?? []).map(level =>
+    h('span', { class: 'case-level', dataset: { level: level.level } }, t('audit.caseLevel', { level: t(`case.level.${level.level}`), n: count(level.cases) }))));
+  caseTable($('cases-matter'), cases.byMatter ?? [], t('audit.group.matter'));
+  caseTable($('cases-window'), cases.byWindow ?? [], t('audit.group.window'));
+  const overdue = cases.overdue ?? [];
+  $('overdue-empty').hidden = overdue.length > 0;
+  const local = iso => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '—');
+  fill($('overdue').tHead, overdue.length === 0 ? null : h('tr', {},
+    ...['caseId', 'matter', 'window', 'state', 'acceptedAt', 'promisedDue', 'statutoryDue', 'level'].map(c => h('th', {}, t(`audit.overdueCol.${c}`)))));
+  fill($('overdue').tBodies[0], ...overdue.map(c => h('tr', { dataset: { level: c.level } },
+    h('td', { class: 'num' }, c.caseId),
+    h('td', {}, c.matterName ?? c.matter),
+    h('td', { class: 'num' }, c.window ?? '—'),
+    h('td', {}, t(`case.state.${c.state}`)),
+    h('td', { class: 'num' }, local(c.acceptedAt)),
+    h('td', { class: 'num overtime' }, local(c.promisedDue)),
+    h('td', { class: `num ${c.level === 'statutoryRed' ? 'overtime' : ''}` }, local(c.statutoryDue)),
+    h('td', {}, t(`case.level.${c.level}`)))));
 }
 
 // ── KPIs of the whole range ───────────────────────────────────────────────────────────────────────────
