@@ -9,6 +9,9 @@ namespace HallMonitor.Grains;
 public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, TimeProvider time) : Grain, ITicketGrain
 {
     private const int CommentLimit = 500;
+
+    /// <summary>Ratings up to this score open a follow-up.</summary>
+    public const int FollowUpScore = 2;
     private readonly TicketFold _fold = new();
     private Hall _hall = null!;
     private HallJournal _journal = null!;
@@ -68,9 +71,20 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
             throw new ConflictException($"Ticket {ticket.Number} was already rated {_fold.Rating.Score}.");
         }
 
-        var rated = new TicketRated(_ticketId, ticket.Number, ticket.Matter, ticket.Window, ticket.Clerk, score, comment);
-        var records = (await GrainFactory.GetHall(_hall.Id).AppendAsync(new JournalAppend([rated], _hall.LocalTime(time.GetUtcNow()), actor, []))).Records;
-        _fold.Apply(records[0]);
+        var now = time.GetUtcNow();
+        List<HallEvent> events = [new TicketRated(_ticketId, ticket.Number, ticket.Matter, ticket.Window, ticket.Clerk, score, comment)];
+        if (score <= FollowUpScore)
+        {
+            // 不满意 or 非常不满意: a supervisor follows it up within the hall's follow-up days (差评整改), opened with the rating.
+            events.Add(new FollowUpOpened(_ticketId, ticket.Number, ticket.Matter, _ticketId, ticket.Window, score, comment,
+                _hall.Deadline(now, _hall.Definition.FollowUpDays)));
+        }
+
+        var records = (await GrainFactory.GetHall(_hall.Id).AppendAsync(new JournalAppend(events, _hall.LocalTime(now), actor, []))).Records;
+        foreach (var record in records)
+        {
+            _fold.Apply(record);
+        }
         return View(withHistory: false);
     }
 
@@ -121,6 +135,7 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
             TransferredFrom = ticket.TransferredFrom,
             TransferredTo = ticket.TransferredTo,
             History = withHistory ? [.. _fold.History] : null,
+            CaseId = _fold.CaseId,
         };
     }
 
@@ -146,6 +161,9 @@ internal sealed class TicketFold
 
     public TicketRating? Rating { get; private set; }
 
+    /// <summary>The case the ticket's service opened, if any.</summary>
+    public string? CaseId { get; private set; }
+
     public List<TicketHistoryEntry> History { get; } = [];
 
     public void Apply(JournalRecord record)
@@ -156,7 +174,12 @@ internal sealed class TicketFold
         }
 
         AppliedSeq = record.Seq;
-        History.Add(new TicketHistoryEntry(record.Seq, record.At, record.Type, record.Actor, record.Data, record.Hash));
+        History.Add(new TicketHistoryEntry(record.Seq, record.At, record.Type, record.Actor, EventCodec.Shown(record), record.Hash));
+        if (record.Event is CaseOpened opened)
+        {
+            CaseId = opened.CaseId;
+        }
+
         if (record.Event is TicketIssued issued)
         {
             Fact = TicketFact.From(issued, record.At);

@@ -197,10 +197,42 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
     {
         var ticket = RequireTicket(WindowState.Serving, "complete");
         var view = TicketView(TicketState.Completed);
-        var records = await AppendAsync(
-            Ending(new ServiceCompleted(ticket.TicketId, ticket.Number, ticket.Matter, _window.Id, State.Clerk!, Elapsed(ticket.StartedAt!.Value)), "completed"),
-            State.Clerk!);
-        return Finished(view, records[0]);
+        var events = Ending(new ServiceCompleted(ticket.TicketId, ticket.Number, ticket.Matter, _window.Id, State.Clerk!, Elapsed(ticket.StartedAt!.Value)), "completed");
+        var opened = OpenCase(ticket);
+        if (opened is not null)
+        {
+            events.Add(opened);
+        }
+
+        var records = await AppendAsync(events, State.Clerk!);
+        return Finished(view, records[0]) with { CaseId = opened?.CaseId, LookupCode = opened?.LookupCode };
+    }
+
+    /// <summary>
+    /// The case a completed service accepts when its matter has a promised time limit (受理): its id is the ticket's,
+    /// its lookup code six random digits from the cryptographic generator, its deadlines counted from now.
+    /// </summary>
+    private CaseOpened? OpenCase(CurrentTicket ticket)
+    {
+        if (!_hall.TryGetMatter(ticket.Matter, out var matter) || matter.PromisedDays is not { } promisedDays)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        var code = System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        return new CaseOpened(
+            ticket.TicketId,
+            ticket.Number,
+            ticket.Matter,
+            ticket.TicketId,
+            code,
+            _window.Id,
+            State.Clerk!,
+            promisedDays,
+            matter.StatutoryDays,
+            _hall.Deadline(now, promisedDays),
+            matter.StatutoryDays is { } statutoryDays ? _hall.Deadline(now, statutoryDays) : null);
     }
 
     public async Task<TicketView> NoShowAsync()
