@@ -189,6 +189,36 @@ internal static class BoundarySamples
         Overdue = true,
     };
 
+    public static CaseReportRow CaseRow { get; } = new()
+    {
+        Key = Matter,
+        Label = "企业设立登记",
+        Accepted = 12,
+        Decided = 9,
+        DecidedOnTime = 8,
+        OnTimeRate = 0.8889,
+        Open = 3,
+        OpenOverdue = 1,
+        FollowUpsOpened = 2,
+        FollowUpsClosedOnTime = 1,
+        FollowUpsOverdue = 1,
+    };
+
+    public static OverdueCase Overdue { get; } = new()
+    {
+        CaseId = TicketId,
+        Number = Number,
+        Matter = Matter,
+        MatterName = "企业设立登记",
+        Window = Window,
+        State = CaseState.Decided,
+        AcceptedAt = At,
+        PromisedDue = At.AddDays(7),
+        StatutoryDue = At.AddDays(28),
+        DecidedAt = At.AddDays(8),
+        Level = CaseLevel.Red,
+    };
+
     public static QueueSummary QueueSummary { get; } = new()
     {
         Matter = Matter,
@@ -314,6 +344,21 @@ internal static class BoundarySamples
             To = ServiceDay,
             Issued = [.. Enumerable.Range(0, 7).Select(day => Enumerable.Range(0, 24).Select(hour => hour is >= 9 and < 17 && day < 5 ? 10 + day + hour : 0).ToArray())],
         },
+        new CaseReport
+        {
+            Hall = "xinqu",
+            From = ServiceDay.AddDays(-6),
+            To = ServiceDay,
+            Seq = 1042,
+            At = At,
+            ByMatter = [CaseRow],
+            ByWindow = [CaseRow with { Key = Window, Label = "3号窗口" }],
+            OpenByLevel = [new CaseLevelCount(CaseLevel.Ok, 4), new CaseLevelCount(CaseLevel.Red, 1)],
+            Overdue = [Overdue],
+        },
+        CaseRow,
+        new CaseLevelCount(CaseLevel.Yellow, 2),
+        Overdue,
         new DistributionReport
         {
             Hall = "xinqu",

@@ -163,6 +163,34 @@ public sealed class CaseApiTests
         Assert.Empty(await client.GetAsync<FollowUpView[]>($"{Hall}/followups?state=open"));
     }
 
+    [Fact]
+    public async Task CaseReport_AsJsonAndCsv_CountsTheCasesAndListsTheOverdueOnes()
+    {
+        // Monday 23 November 2026, 09:00 in Shanghai; the case is promised by the end of Thursday 26.
+        var clock = new HallMonitor.Testing.ManualTimeProvider(new DateTimeOffset(2026, 11, 23, 1, 0, 0, TimeSpan.Zero));
+        await using var api = new ApiFactory(clock);
+        using var client = api.CreateClient();
+        var caseId = (await AcceptCaseAsync(client)).CaseId;
+        clock.AdvanceTo(new DateTimeOffset(2026, 11, 27, 1, 0, 0, TimeSpan.Zero));
+        const string range = "from=2026-11-23&to=2026-11-23";
+
+        var report = await client.GetAsync<CaseReport>($"{Hall}/reports/cases?{range}");
+        var csv = await client.GetByteArrayAsync($"{Hall}/reports/cases?{range}&format=csv");
+        var overdue = await client.GetAsync<OverdueCase[]>($"{Hall}/reports/cases/overdue?{range}");
+        var overdueCsv = System.Text.Encoding.UTF8.GetString(await client.GetByteArrayAsync($"{Hall}/reports/cases/overdue?{range}&format=csv"));
+
+        var row = Assert.Single(report.ByMatter);
+        Assert.Equal(("RE-TRANS", 1, 1, 1), (row.Key, row.Accepted, row.Open, row.OpenOverdue));
+        Assert.Equal(1, report.OpenByLevel.Single(l => l.Level == CaseLevel.Red).Cases);
+        Assert.Equal([0xEF, 0xBB, 0xBF], csv[..3]);
+        var lines = System.Text.Encoding.UTF8.GetString(csv[3..]).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("by,key,label,accepted,decided,decidedOnTime,onTimeRate,open,openOverdue,followUpsOpened,followUpsClosedOnTime,followUpsOverdue", lines[0]);
+        Assert.Equal(["matter,RE-TRANS,不动产转移登记,1,0,0,,1,1,0,0,0", "window,06,6号窗口,1,0,0,,1,1,0,0,0"], lines[1..]);
+        Assert.Equal(caseId, Assert.Single(overdue).CaseId);
+        Assert.Contains($"{caseId},C001,RE-TRANS,不动产转移登记,06,accepted,2026-11-23T09:00:00+08:00,2026-11-27T00:00:00+08:00,2026-12-01T00:00:00+08:00,,red", overdueCsv, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.BadRequest, (await client.GetAsync($"{Hall}/reports/cases?from=2026-11-23")).StatusCode);
+    }
+
     private static string Detail(JsonElement problem) => problem.GetProperty("detail").GetString()!;
 
     /// <summary>Three progress lookups a minute per address.</summary>
