@@ -182,6 +182,24 @@ public sealed class CaseTests
     }
 
     [Fact]
+    public async Task Complete_WhenADeadlineFallsInAYearTheCalendarLacks_StillCompletes_WithoutACase_AndSaysWhichYear()
+    {
+        // Monday 28 December 2026: the statutory 5 working days end in 2027, which the calendar does not cover.
+        var lateDecember = new DateTimeOffset(2026, 12, 28, 1, 0, 0, TimeSpan.Zero);
+        await using var hall = await HallFixture.StartAsync(HallsWithCases("test-cal"), lateDecember, calendars: new Dictionary<string, string> { ["test-cal"] = Calendar });
+
+        var completed = await AcceptCaseAsync(hall);
+        await hall.Ticket(completed.TicketId).RateAsync(1, null, "visitor");
+
+        Assert.Equal(TicketState.Completed, completed.State);
+        Assert.Null(completed.CaseId);
+        Assert.Equal(1, (await hall.Ticket(completed.TicketId).GetAsync()).Rating!.Score);
+        Assert.DoesNotContain(await hall.ReadJournalAsync(), r => r.Event is CaseOpened or FollowUpOpened);
+        Assert.True(hall.Logs.Contains("completed without opening its case") && hall.Logs.Contains("2027"), string.Join(Environment.NewLine, hall.Logs.Messages));
+        Assert.True(hall.Logs.Contains("rated without opening its follow-up"), string.Join(Environment.NewLine, hall.Logs.Messages));
+    }
+
+    [Fact]
     public async Task AwaitingMaterials_StopsTheClock_NoCardWhilePaused()
     {
         await using var hall = await HallFixture.StartAsync(HallsWithCases(), wakePeriod: TimeSpan.FromSeconds(1));
@@ -236,10 +254,12 @@ public sealed class CaseTests
 
         await using var restarted = await hall.RestartAsync();
         var afterRestart = await restarted.Grains.GetCase(HallFixture.HallId, caseId).GetAsync();
+        var listedAfterRestart = await restarted.Hall.GetCasesAsync(CaseFilter.Open, null);
         await using var rebuilt = await restarted.CrashLosingDerivedStateAsync();
         var afterRebuild = await rebuilt.Grains.GetCase(HallFixture.HallId, caseId).GetAsync();
 
         Assert.Equal(CaseState.InReview, afterRestart.State);
+        Assert.Equal(CaseState.InReview, Assert.Single(listedAfterRestart).State);
         Assert.Equal(afterRestart, afterRebuild with { Steps = afterRestart.Steps });
         Assert.Equal(afterRestart.Steps, afterRebuild.Steps);
         Assert.Single(await rebuilt.Hall.GetCasesAsync(CaseFilter.Open, null));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 
 namespace HallMonitor.Grains;
 
@@ -6,7 +7,7 @@ namespace HallMonitor.Grains;
 /// behind what a window or queue has acknowledged). While it waits its queue decides over it and while it
 /// is at a window the window does; once finished, the ticket itself takes the visitor's rating.
 /// </summary>
-public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, TimeProvider time) : Grain, ITicketGrain
+public sealed partial class TicketGrain(HallCatalog catalog, HallJournals journals, TimeProvider time, ILogger<TicketGrain> logger) : Grain, ITicketGrain
 {
     private const int CommentLimit = 500;
 
@@ -73,11 +74,10 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
 
         var now = time.GetUtcNow();
         List<HallEvent> events = [new TicketRated(_ticketId, ticket.Number, ticket.Matter, ticket.Window, ticket.Clerk, score, comment)];
-        if (score <= FollowUpScore)
+        if (score <= FollowUpScore && FollowUpDue(now) is { } due)
         {
             // 不满意 or 非常不满意: a supervisor follows it up within the hall's follow-up days (差评整改), opened with the rating.
-            events.Add(new FollowUpOpened(_ticketId, ticket.Number, ticket.Matter, _ticketId, ticket.Window, score, comment,
-                _hall.Deadline(now, _hall.Definition.FollowUpDays)));
+            events.Add(new FollowUpOpened(_ticketId, ticket.Number, ticket.Matter, _ticketId, ticket.Window, score, comment, due));
         }
 
         var records = (await GrainFactory.GetHall(_hall.Id).AppendAsync(new JournalAppend(events, _hall.LocalTime(now), actor, []))).Records;
@@ -87,6 +87,26 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
         }
         return View(withHistory: false);
     }
+
+    /// <summary>
+    /// When a follow-up opened now is due; null when that falls in a year the hall's calendar does not cover: the
+    /// visitor's rating is taken all the same, and the warning names the year to add.
+    /// </summary>
+    private DateTimeOffset? FollowUpDue(DateTimeOffset now)
+    {
+        try
+        {
+            return _hall.Deadline(now, _hall.Definition.FollowUpDays);
+        }
+        catch (CalendarYearNotCoveredException exception)
+        {
+            LogFollowUpNotOpened(logger, _ticketId, exception.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {TicketId} was rated without opening its follow-up: {Problem}")]
+    private static partial void LogFollowUpNotOpened(ILogger logger, string ticketId, string problem);
 
     /// <summary>Applies the ticket's journal events written since the last look.</summary>
     private async Task RefreshAsync()

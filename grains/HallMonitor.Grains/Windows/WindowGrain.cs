@@ -210,7 +210,9 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
 
     /// <summary>
     /// The case a completed service accepts when its matter has a promised time limit (受理): its id is the ticket's,
-    /// its lookup code six random digits from the cryptographic generator, its deadlines counted from now.
+    /// its lookup code six random digits from the cryptographic generator, its deadlines counted from now. None when a
+    /// deadline falls in a year the hall's calendar does not cover: the service still completes (a window must never
+    /// be stuck on a missing calendar year), and the warning names the year to add.
     /// </summary>
     private CaseOpened? OpenCase(CurrentTicket ticket)
     {
@@ -220,6 +222,19 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
         }
 
         var now = _time.GetUtcNow();
+        DateTimeOffset promisedDue;
+        DateTimeOffset? statutoryDue;
+        try
+        {
+            promisedDue = _hall.Deadline(now, promisedDays);
+            statutoryDue = matter.StatutoryDays is { } statutoryDays ? _hall.Deadline(now, statutoryDays) : null;
+        }
+        catch (CalendarYearNotCoveredException exception)
+        {
+            LogCaseNotOpened(_logger, ticket.TicketId, exception.Message);
+            return null;
+        }
+
         var code = System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
         return new CaseOpened(
             ticket.TicketId,
@@ -231,8 +246,8 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
             State.Clerk!,
             promisedDays,
             matter.StatutoryDays,
-            _hall.Deadline(now, promisedDays),
-            matter.StatutoryDays is { } statutoryDays ? _hall.Deadline(now, statutoryDays) : null);
+            promisedDue,
+            statutoryDue);
     }
 
     public async Task<TicketView> NoShowAsync()
@@ -510,6 +525,9 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
         ResolvedAt = _hall.LocalTime(now),
         Resolution = resolution,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {TicketId} completed without opening its case: {Problem}")]
+    private static partial void LogCaseNotOpened(ILogger logger, string ticketId, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts of {GrainId} could not be journaled; retrying")]
     private static partial void LogAlertsDeferred(ILogger logger, Exception exception, GrainId grainId);
