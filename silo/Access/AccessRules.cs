@@ -134,12 +134,20 @@ public static class AccessRules
     /// <summary>Whether the caller reaches a hall at all (the hall list shows only those).</summary>
     public static bool Reaches(Caller caller, string hall) => caller.Hall is null || caller.Hall == hall;
 
-    /// <summary>Null when the caller may acknowledge the alert: a clerk only its window's and its queues' alerts.</summary>
+    /// <summary>
+    /// Null when the caller may acknowledge the alert: a clerk only its window's (a case's: the window that accepted it)
+    /// and its queues' alerts, never a follow-up's, which is the supervisors' business.
+    /// </summary>
     public static string? AcknowledgeRefusal(Caller caller, Hall hall, AlertView alert)
     {
         if (caller.Role != Roles.Clerk)
         {
             return Refusal(caller, Permission.AcknowledgeAlert, hall.Id, window: null);
+        }
+
+        if (alert.Kind == AlertKind.FollowUpOverdue)
+        {
+            return "The follow-up of a bad review is for a supervisor to acknowledge.";
         }
 
         var ownWindow = caller.Window is not null && (alert.Window == caller.Window || (alert.Window is null && hall.Serves(caller.Window, alert.Matter)));
