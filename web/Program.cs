@@ -27,6 +27,7 @@ app.MapTicketApi();
 app.MapWindowApi();
 app.MapJournalApi();
 app.MapAlertApi();
+app.MapCaseApi();
 app.MapReportApi();
 app.MapAdminApi();
 app.MapHub<HallHub>("/hubs/hall").RequireAuthorization(AccessHostingExtensions.SignedInPolicy);

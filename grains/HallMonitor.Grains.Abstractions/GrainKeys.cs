@@ -28,4 +28,10 @@ public static class HallGrainFactoryExtensions
 
     public static ITicketGrain GetTicket(this IGrainFactory grains, string hallId, string ticketId) =>
         grains.GetGrain<ITicketGrain>(GrainKeys.For(hallId, ticketId));
+
+    public static ICaseGrain GetCase(this IGrainFactory grains, string hallId, string caseId) =>
+        grains.GetGrain<ICaseGrain>(GrainKeys.For(hallId, caseId));
+
+    public static IFollowUpGrain GetFollowUp(this IGrainFactory grains, string hallId, string followUpId) =>
+        grains.GetGrain<IFollowUpGrain>(GrainKeys.For(hallId, followUpId));
 }

@@ -23,6 +23,10 @@ public enum Permission
     ReadMetrics,
     ChangeConfiguration,
     ViewDashboard,
+    ReadCases,
+    StepCase,
+    ReadFollowUps,
+    CloseFollowUp,
 }
 
 /// <summary>Who is calling: the configured token's name, role and scope (never the token itself).</summary>
@@ -65,6 +69,9 @@ public static class AccessRules
     /// <summary>Decided per alert by <see cref="AcknowledgeRefusal"/>, once the alert is known.</summary>
     private const string OwnAlerts = "alerts of its window and queues";
 
+    /// <summary>Decided per case by <see cref="StepCaseRefusal"/>, once the case is known.</summary>
+    private const string OwnCases = "cases its window accepted";
+
     /// <summary>
     /// For each permission, the roles that have it; a clerk marked <see cref="Own"/> only for its window, marked
     /// <see cref="OwnAlerts"/> only for the alerts of its window and queues.
@@ -92,6 +99,12 @@ public static class AccessRules
         [Permission.ReadMetrics] = Grant(Roles.Scrape, Roles.Auditor, Roles.Admin),
         [Permission.ChangeConfiguration] = Grant(Roles.Admin),
         [Permission.ViewDashboard] = Grant(Roles.Admin),
+        [Permission.ReadCases] = Grant(Roles.Clerk, Roles.Supervisor, Roles.Auditor, Roles.Admin),
+
+        // A clerk: the cases its window accepted (checked against the case).
+        [Permission.StepCase] = Grant(Roles.Supervisor, Roles.Admin).With(Roles.Clerk, OwnCases),
+        [Permission.ReadFollowUps] = Grant(Roles.Supervisor, Roles.Auditor, Roles.Admin),
+        [Permission.CloseFollowUp] = Grant(Roles.Supervisor, Roles.Admin),
     }.ToFrozenDictionary();
 
     /// <summary>
@@ -121,7 +134,10 @@ public static class AccessRules
     /// <summary>Whether the caller reaches a hall at all (the hall list shows only those).</summary>
     public static bool Reaches(Caller caller, string hall) => caller.Hall is null || caller.Hall == hall;
 
-    /// <summary>Null when the caller may acknowledge the alert: a clerk only its window's and its queues' alerts.</summary>
+    /// <summary>
+    /// Null when the caller may acknowledge the alert: a clerk only its window's (a case's: the window that accepted it)
+    /// and its queues' alerts, never a follow-up's, which is the supervisors' business.
+    /// </summary>
     public static string? AcknowledgeRefusal(Caller caller, Hall hall, AlertView alert)
     {
         if (caller.Role != Roles.Clerk)
@@ -129,9 +145,20 @@ public static class AccessRules
             return Refusal(caller, Permission.AcknowledgeAlert, hall.Id, window: null);
         }
 
+        if (alert.Kind == AlertKind.FollowUpOverdue)
+        {
+            return "The follow-up of a bad review is for a supervisor to acknowledge.";
+        }
+
         var ownWindow = caller.Window is not null && (alert.Window == caller.Window || (alert.Window is null && hall.Serves(caller.Window, alert.Matter)));
         return ownWindow ? null : $"This clerk token acknowledges the alerts of window '{caller.Window}' and of the queues it serves only.";
     }
+
+    /// <summary>Null when the caller may take a step of the case: a clerk only of the cases its window accepted.</summary>
+    public static string? StepCaseRefusal(Caller caller, string hall, CaseView view) =>
+        caller.Role != Roles.Clerk ? Refusal(caller, Permission.StepCase, hall, window: null)
+        : caller.Window is not null && caller.Window == view.Window ? null
+        : $"This clerk token takes the steps of the cases window '{caller.Window}' accepted only.";
 
     private static string Describe(Permission permission) => permission switch
     {
@@ -151,6 +178,10 @@ public static class AccessRules
         Permission.ReadMetrics => "read metrics",
         Permission.ChangeConfiguration => "change the configuration",
         Permission.ViewDashboard => "open the Orleans dashboard",
+        Permission.ReadCases => "read cases",
+        Permission.StepCase => "take steps of cases",
+        Permission.ReadFollowUps => "read follow-ups of bad reviews",
+        Permission.CloseFollowUp => "close follow-ups of bad reviews",
         _ => permission.ToString(),
     };
 

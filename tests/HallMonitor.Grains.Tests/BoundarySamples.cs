@@ -37,6 +37,7 @@ internal static class BoundarySamples
         AcknowledgedBy = "李主任",
         ResolvedAt = At,
         Resolution = "completed",
+        Due = At.AddDays(3),
     };
 
     /// <summary>Every concrete <see cref="HallEvent"/>, as the grains journal them.</summary>
@@ -61,7 +62,11 @@ internal static class BoundarySamples
         new AlertAcknowledged(Alert),
         new AlertResolved(Alert),
         new ConfigurationChanged("6a1f0c9e2b7d4e8f0a1b2c3d4e5f60718293a4b5c6d7e8f9a0b1c2d3e4f50617", ["hall 'xinqu'.matter 'BIZ-REG'.waitTargetSeconds: 1800 → 1500", "token 'kiosk-2' added (kiosk)"]),
-        new UnknownEvent("caseOpened", """{"caseId":"C-20261123-001","matter":"BIZ-REG","lookupCode":"482913"}"""),
+        new CaseOpened(TicketId, Number, Matter, CaseId: TicketId, LookupCode: "482913", Window, Clerk, PromisedDays: 5, StatutoryDays: 20, PromisedDue: At.AddDays(7), StatutoryDue: At.AddDays(28)),
+        new CaseStepped(TicketId, Number, Matter, CaseId: TicketId, CaseStep.Resume, CaseState.InReview, By: "张伟", Note: "材料已补齐", PausedDays: 2, PromisedDue: At.AddDays(9), StatutoryDue: At.AddDays(30)),
+        new FollowUpOpened(TicketId, Number, Matter, FollowUpId: TicketId, Window, Score: 1, Comment: "等待时间太长", Due: At.AddDays(7)),
+        new FollowUpClosed(TicketId, Number, Matter, FollowUpId: TicketId, By: "李主任", Note: "已电话回访并致歉", OnTime: true),
+        new UnknownEvent("waitPredicted", """{"ticketId":"20261123-A001","matter":"BIZ-REG","predictedWaitSeconds":2100}"""),
     ];
 
     /// <summary>The journal record of <paramref name="hallEvent"/>, as <see cref="EventCodec"/> writes it.</summary>
@@ -123,12 +128,95 @@ internal static class BoundarySamples
         TransferredTo = "20261123-D004",
         Ahead = 3,
         EstimatedWaitSeconds = 1260,
+        CaseId = TicketId,
+        LookupCode = "482913",
         History =
         [
             History(Record(Events[0], seq: 40)),
             History(Record(Events[1], seq: 41)),
             History(Record(Events[4], seq: 44)),
         ],
+    };
+
+    public static CaseView Case { get; } = new()
+    {
+        CaseId = TicketId,
+        LookupCode = "482913",
+        TicketId = TicketId,
+        Number = Number,
+        Matter = Matter,
+        MatterName = "企业设立登记",
+        Window = Window,
+        Clerk = Clerk,
+        State = CaseState.Delivered,
+        AcceptedAt = At,
+        PromisedDue = At.AddDays(9),
+        StatutoryDue = At.AddDays(30),
+        PausedDays = 2,
+        PausedSince = At.AddDays(1),
+        DecidedAt = At.AddDays(8),
+        OnTime = true,
+        Level = CaseLevel.Yellow,
+        Steps = [new CaseStepView(CaseStep.Accepted, At, Clerk, "受理"), new CaseStepView(CaseStep.Review, At.AddHours(2), "张伟", "审查中")],
+    };
+
+    public static CaseProgress Progress { get; } = new()
+    {
+        CaseId = TicketId,
+        Matter = Matter,
+        MatterName = "企业设立登记",
+        State = CaseState.InReview,
+        AcceptedAt = At,
+        PromisedDue = At.AddDays(7),
+        Steps = [new CaseProgressStep(CaseStep.Accepted, At), new CaseProgressStep(CaseStep.Review, At.AddHours(2))],
+    };
+
+    public static FollowUpView FollowUp { get; } = new()
+    {
+        FollowUpId = TicketId,
+        TicketId = TicketId,
+        Number = Number,
+        Matter = Matter,
+        Window = Window,
+        Score = 1,
+        Comment = "等待时间太长",
+        OpenedAt = At,
+        Due = At.AddDays(7),
+        State = FollowUpState.Closed,
+        ClosedAt = At.AddDays(8),
+        ClosedBy = "李主任",
+        Note = "已电话回访并致歉",
+        Overdue = true,
+    };
+
+    public static CaseReportRow CaseRow { get; } = new()
+    {
+        Key = Matter,
+        Label = "企业设立登记",
+        Accepted = 12,
+        Decided = 9,
+        DecidedOnTime = 8,
+        OnTimeRate = 0.8889,
+        Open = 3,
+        OpenOverdue = 1,
+        FollowUpsOpened = 2,
+        FollowUpsClosedOnTime = 1,
+        FollowUpsOverdue = 1,
+    };
+
+    public static OverdueCase Overdue { get; } = new()
+    {
+        CaseId = TicketId,
+        Number = Number,
+        Matter = Matter,
+        MatterName = "企业设立登记",
+        Window = Window,
+        State = CaseState.Decided,
+        AcceptedAt = At,
+        PromisedDue = At.AddDays(7),
+        StatutoryDue = At.AddDays(28),
+        DecidedAt = At.AddDays(8),
+        Level = CaseLevel.Red,
     };
 
     public static QueueSummary QueueSummary { get; } = new()
@@ -219,6 +307,11 @@ internal static class BoundarySamples
     public static IReadOnlyList<object> Records { get; } =
     [
         Alert,
+        Case,
+        new CaseStepView(CaseStep.AwaitMaterials, At, "张伟", "缺少身份证复印件"),
+        Progress,
+        new CaseProgressStep(CaseStep.Decide, At),
+        FollowUp,
         WindowTicket,
         WindowView,
         TicketView,
@@ -251,6 +344,21 @@ internal static class BoundarySamples
             To = ServiceDay,
             Issued = [.. Enumerable.Range(0, 7).Select(day => Enumerable.Range(0, 24).Select(hour => hour is >= 9 and < 17 && day < 5 ? 10 + day + hour : 0).ToArray())],
         },
+        new CaseReport
+        {
+            Hall = "xinqu",
+            From = ServiceDay.AddDays(-6),
+            To = ServiceDay,
+            Seq = 1042,
+            At = At,
+            ByMatter = [CaseRow],
+            ByWindow = [CaseRow with { Key = Window, Label = "3号窗口" }],
+            OpenByLevel = [new CaseLevelCount(CaseLevel.Ok, 4), new CaseLevelCount(CaseLevel.Red, 1)],
+            Overdue = [Overdue],
+        },
+        CaseRow,
+        new CaseLevelCount(CaseLevel.Yellow, 2),
+        Overdue,
         new DistributionReport
         {
             Hall = "xinqu",

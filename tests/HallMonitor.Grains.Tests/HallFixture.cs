@@ -29,13 +29,15 @@ public sealed class HallFixture : IAsyncDisposable
 
     private readonly IHost _host;
     private readonly string _hallsFile;
+    private readonly IReadOnlyDictionary<string, string>? _calendars;
     private readonly JournalSubscription _committed;
     private readonly List<JournalRecord> _committedSoFar = [];
     private bool _stopped;
 
-    private HallFixture(IHost host, string hallsFile, ManualTimeProvider clock, MemoryJournalStore journal, JsonMemoryGrainStorage storage, MemoryReportStore reports, LogRecorder logs)
+    private HallFixture(IHost host, string hallsFile, ManualTimeProvider clock, MemoryJournalStore journal, JsonMemoryGrainStorage storage, MemoryReportStore reports, LogRecorder logs, IReadOnlyDictionary<string, string>? calendars)
     {
         _host = host;
+        _calendars = calendars;
         Logs = logs;
         _hallsFile = hallsFile;
         Clock = clock;
@@ -142,7 +144,8 @@ public sealed class HallFixture : IAsyncDisposable
         DateTimeOffset? now = null,
         Func<MemoryJournalStore, IJournalStore>? journalStore = null,
         TimeSpan? wakePeriod = null,
-        TimeSpan? responseTimeout = null)
+        TimeSpan? responseTimeout = null,
+        IReadOnlyDictionary<string, string>? calendars = null)
     {
         var journal = new MemoryJournalStore();
         return StartAsync(
@@ -153,7 +156,8 @@ public sealed class HallFixture : IAsyncDisposable
             new MemoryReportStore(),
             journalStore?.Invoke(journal) ?? journal,
             wakePeriod,
-            responseTimeout);
+            responseTimeout,
+            calendars);
     }
 
     private static async Task<HallFixture> StartAsync(
@@ -164,10 +168,19 @@ public sealed class HallFixture : IAsyncDisposable
         MemoryReportStore reports,
         IJournalStore? journalStore = null,
         TimeSpan? wakePeriod = null,
-        TimeSpan? responseTimeout = null)
+        TimeSpan? responseTimeout = null,
+        IReadOnlyDictionary<string, string>? calendars = null)
     {
-        var hallsFile = Path.Combine(Path.GetTempPath(), $"halls-{Guid.NewGuid():N}.json");
+        // A folder of its own: the calendars (calendars/{name}.json) live next to the halls file.
+        var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"halls-{Guid.NewGuid():N}")).FullName;
+        var hallsFile = Path.Combine(folder, "halls.json");
         await File.WriteAllTextAsync(hallsFile, JsonSerializer.Serialize(halls, HallMonitor.Grains.HallMonitorJson.Options));
+        foreach (var (name, json) in calendars ?? new Dictionary<string, string>())
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "calendars"));
+            await File.WriteAllTextAsync(Path.Combine(folder, "calendars", $"{name}.json"), json);
+        }
+
 
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var settings = FreePort.SiloPorts();
@@ -195,7 +208,7 @@ public sealed class HallFixture : IAsyncDisposable
 
         var host = builder.Build();
         await host.StartAsync();
-        var fixture = new HallFixture(host, hallsFile, clock, journal, storage, reports, logs);
+        var fixture = new HallFixture(host, hallsFile, clock, journal, storage, reports, logs, calendars);
 
         // A test with a short response timeout still starts on a busy machine: the activation goes on when a call
         // waiting for it times out, so asking again finds it done (or nearly).
@@ -356,7 +369,7 @@ public sealed class HallFixture : IAsyncDisposable
     public async Task<HallFixture> RestartAsync(TimeSpan downtime = default)
     {
         await StopAsync();
-        return await StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow() + downtime), Journal, Storage, Reports);
+        return await StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow() + downtime), Journal, Storage, Reports, calendars: _calendars);
     }
 
     /// <summary>
@@ -364,11 +377,11 @@ public sealed class HallFixture : IAsyncDisposable
     /// <paramref name="downtime"/> later. The abandoned silo's clock never moves again, so its timers stay silent.
     /// </summary>
     public Task<HallFixture> CrashAsync(TimeSpan downtime = default) =>
-        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow() + downtime), Journal, Storage, Reports);
+        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow() + downtime), Journal, Storage, Reports, calendars: _calendars);
 
     /// <summary>Abandons this silo and starts a new one on the same journal, with every derived store lost.</summary>
     public Task<HallFixture> CrashLosingDerivedStateAsync() =>
-        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow()), Journal, new JsonMemoryGrainStorage(), new MemoryReportStore());
+        StartAsync(Halls(), new ManualTimeProvider(Clock.GetUtcNow()), Journal, new JsonMemoryGrainStorage(), new MemoryReportStore(), calendars: _calendars);
 
     private HallsFile Halls() => JsonSerializer.Deserialize<HallsFile>(File.ReadAllText(_hallsFile), HallMonitor.Grains.HallMonitorJson.Options)!;
 
@@ -389,6 +402,6 @@ public sealed class HallFixture : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await StopAsync();
-        File.Delete(_hallsFile);
+        Directory.Delete(Path.GetDirectoryName(_hallsFile)!, recursive: true);
     }
 }

@@ -1,6 +1,6 @@
 namespace HallMonitor.Grains.Tests;
 
-/// <summary>The hall configuration's ids, codes and prefixes: a trailing newline is not part of a valid one.</summary>
+/// <summary>The hall configuration's ids, codes and prefixes (a trailing newline is not part of a valid one) and its follow-up days.</summary>
 public sealed class HallsFileValidatorTests
 {
     [Fact]
@@ -18,6 +18,24 @@ public sealed class HallsFileValidatorTests
         var problems = HallsFileValidator.Validate(File(hall, matter, prefix));
 
         Assert.Contains(problems, p => p.Contains(named, StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-3)]
+    [InlineData(61)]
+    public void FollowUpDaysOutsideOneToSixty_IsAProblemNamingIt(int days)
+    {
+        var file = File("xinqu", "BIZ-REG", "A");
+        file = file with { Halls = [file.Halls[0] with { FollowUpDays = days }] };
+
+        Assert.Contains($"hall 'xinqu'.followUpDays: {days} must be 1 to 60 working days", HallsFileValidator.Validate(file));
+    }
+
+    [Fact]
+    public void FollowUpDays_DefaultsToFive()
+    {
+        Assert.Equal(5, File("xinqu", "BIZ-REG", "A").Halls[0].FollowUpDays);
     }
 
     private static HallsFile File(string hall, string matter, string prefix) => new()

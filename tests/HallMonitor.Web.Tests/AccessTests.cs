@@ -42,6 +42,14 @@ public sealed class AccessTests(AccessFixture fixture)
         ("GET", "/api/halls", null, ["kiosk-east", "张三", "李四", "wall-1", "王主任", "宽城主任", "审计组", "admin"]),
         ("GET", "/api/me", null, Everyone),
         ("POST", "/api/admin/reload", null, ["admin"]),
+        ("GET", $"{Hall}/cases", null, ["张三", "李四", "王主任", "审计组", "admin"]),
+        ("GET", $"{Hall}/cases/20260101-C001", null, ["张三", "李四", "王主任", "审计组", "admin"]),
+
+        // Clerks pass the matrix; the endpoint then allows only the cases their window accepted (CaseApiTests).
+        ("POST", $"{Hall}/cases/20260101-C001/steps", new { step = "review" }, ["张三", "李四", "王主任", "admin"]),
+        ("GET", $"{Hall}/followups", null, ["王主任", "审计组", "admin"]),
+        ("GET", $"{Hall}/reports/cases?from=2026-01-01&to=2026-01-31", null, ["王主任", "审计组", "admin"]),
+        ("POST", $"{Hall}/followups/20260101-C001/close", new { note = "已回访" }, ["王主任", "admin"]),
     ];
 
     [Fact]
@@ -220,6 +228,31 @@ public sealed class AccessTests(AccessFixture fixture)
 
         Assert.NotEmpty(fixture.Logs);
         Assert.DoesNotContain(fixture.Logs, line => line.Contains(token, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ACase_IsSteppedByTheClerkOfTheWindowThatAcceptedIt_NotAnother_AndItsProgressNeedsNoToken()
+    {
+        using var supervisor = fixture.Client("王主任");
+        var issued = await supervisor.PostAsJsonAsync($"{Hall}/tickets", new { matter = "RE-TRANS", priority = true });
+        Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
+        (await supervisor.PostAsJsonAsync($"{Hall}/windows/05/open", new { clerk = "王五" })).EnsureSuccessStatusCode();
+        (await supervisor.PostAsync($"{Hall}/windows/05/call-next", null)).EnsureSuccessStatusCode();
+        (await supervisor.PostAsync($"{Hall}/windows/05/start", null)).EnsureSuccessStatusCode();
+        var completed = await (await supervisor.PostAsync($"{Hall}/windows/05/complete", null)).Content.ReadFromJsonAsync<TicketView>(Api.Json);
+        (await supervisor.PostAsJsonAsync($"{Hall}/windows/05/close", new { })).EnsureSuccessStatusCode();
+        using var otherClerk = fixture.Client("张三");
+        using var anonymous = fixture.Client(null);
+
+        var refused = await otherClerk.PostAsJsonAsync($"{Hall}/cases/{completed!.CaseId}/steps", new { step = "review" });
+        var stepped = await supervisor.PostAsJsonAsync($"{Hall}/cases/{completed.CaseId}/steps", new { step = "review" });
+        var progress = await anonymous.GetAsync($"{Hall}/cases/{completed.CaseId}/progress?code={completed.LookupCode}");
+
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains("window '01'", (await refused.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, stepped.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, progress.StatusCode);
+        Assert.Equal("inReview", (await progress.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("state").GetString());
     }
 
     private Task<HubClient> ConnectAsync(string? token)

@@ -41,6 +41,7 @@ public class ApiFactory : WebApplicationFactory<Program>
 
         // The tests drive whole halls from one address; RateLimitTests switch the limit on.
         builder.UseSetting("HallMonitor:RateLimit:CommandsPerMinute", "0");
+        builder.UseSetting("HallMonitor:RateLimit:LookupsPerMinute", "0");
         builder.UseFreeSiloPorts();
         if (_clock is not null)
         {

@@ -15,7 +15,7 @@ public sealed partial class DeployTests
         var (exit, output) = await PromtoolAsync("check", "rules", Path.Combine(Deploy, "prometheus", "hallmonitor-rules.yml"));
 
         Assert.True(exit == 0, output);
-        Assert.Contains("SUCCESS: 5 rules found", output, StringComparison.Ordinal);
+        Assert.Contains("SUCCESS: 6 rules found", output, StringComparison.Ordinal);
     }
 
     [Fact]

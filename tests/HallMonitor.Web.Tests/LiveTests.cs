@@ -221,6 +221,41 @@ public sealed class LiveTests
     }
 
     [Fact]
+    public async Task CaseCard_ReachesTheHallAndTheWindowThatAcceptedTheCase_AndTheLookupCodeIsNeverPushed()
+    {
+        var clock = new ManualTimeProvider(Morning);
+        await using var api = new ApiFactory(clock);
+        var client = api.CreateClient();
+        await using var wall = await HubConnections.ConnectAsync(api);
+        await using var accepting = await HubConnections.ConnectAsync(api);
+        await using var neighbour = await HubConnections.ConnectAsync(api);
+        await wall.InvokeAsync<HallSnapshot>("JoinHall", TestHalls.HallId);
+        await accepting.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "06");
+        var joined = await neighbour.InvokeAsync<HallSnapshot>("JoinWindow", TestHalls.HallId, "07");
+        await client.IssueAsync("RE-TRANS");
+        await client.OpenAsync("06", "李娜");
+        await client.CallNextAsync("06");
+        await client.ActAsync("06", "start");
+        var completed = await client.ActAsync("06", "complete");
+        var opened = Events(await wall.UntilAsync(m => m.Target == "event" && m.Argument<HallEventMessage>().Type == "caseOpened")).Last();
+
+        // Thursday 26 November, the last working day before the promised deadline.
+        clock.AdvanceTo(new DateTimeOffset(2026, 11, 25, 16, 1, 0, TimeSpan.Zero));
+        var onWall = (await wall.NextAsync("alert")).Argument<AlertView>();
+        var onAccepting = (await accepting.NextAsync("alert")).Argument<AlertView>();
+        var marker = await client.IssueAsync("TAX-INV");
+        var neighbourSaw = await neighbour.UntilAsync(m => IsIssueOf(m, marker));
+
+        Assert.Equal("******", opened.Data.GetProperty("lookupCode").GetString());
+        Assert.Equal(completed.CaseId, opened.Data.GetProperty("caseId").GetString());
+        Assert.Equal((AlertKind.CaseDeadline, AlertLevel.Warning, "06"), (onWall.Kind, onWall.Level, onWall.Window));
+        Assert.Equal(onWall, onAccepting);
+        Assert.Contains(Events(neighbourSaw), e => e.Seq > joined.Seq && e.Type == "alertRaised");
+        Assert.DoesNotContain(neighbourSaw, m => m.Target == "alert");
+        Assert.DoesNotContain(neighbourSaw.Concat([await wall.NextAsync("event")]), m => m.Arguments.Any(a => a.GetRawText().Contains(completed.LookupCode!, StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public async Task AcknowledgingOverHttp_PushesTheAcknowledgedAlert()
     {
         var clock = new ManualTimeProvider(Morning);

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 
@@ -64,6 +65,42 @@ public sealed partial class MetricsTests
 
         Assert.Equal(0, Sample(text, "hallmonitor_alerts_open", "hall=\"xinqu\",kind=\"queueBacklog\""));
         Assert.DoesNotMatch(LabelNamedTicketOrClerk(), text);
+    }
+
+    [Fact]
+    public async Task CaseMetrics_CountOpenCasesByLevelAsTheClockMoves_AndDecisionsOnTime()
+    {
+        // Monday 23 November 2026, 09:00 in Shanghai: RE-TRANS is promised by the end of Thursday 26.
+        var clock = new HallMonitor.Testing.ManualTimeProvider(new DateTimeOffset(2026, 11, 23, 1, 0, 0, TimeSpan.Zero));
+        await using var api = new ApiFactory(clock);
+        var client = api.CreateClient();
+        const string labels = "hall=\"xinqu\",matter=\"RE-TRANS\"";
+        var atStart = await client.GetStringAsync("/metrics");
+        await client.IssueAsync("RE-TRANS");
+        await client.IssueAsync("RE-TRANS");
+        await client.OpenAsync("06", "李娜");
+        string[] cases = [];
+        foreach (var _ in Enumerable.Range(0, 2))
+        {
+            await client.CallNextAsync("06");
+            await client.ActAsync("06", "start");
+            cases = [.. cases, (await client.ActAsync("06", "complete")).CaseId!];
+        }
+
+        await client.PostAsJsonAsync($"{Api.Hall}/cases/{cases[0]}/steps", new { step = "review" }, Api.Json);
+        await client.PostAsJsonAsync($"{Api.Hall}/cases/{cases[0]}/steps", new { step = "decide" }, Api.Json);
+        await client.SnapshotAsync();
+        var decided = await client.GetStringAsync("/metrics");
+        clock.AdvanceTo(new DateTimeOffset(2026, 11, 26, 1, 0, 0, TimeSpan.Zero));
+        var yellow = await client.GetStringAsync("/metrics");
+
+        Assert.Equal(0, Sample(atStart, "hallmonitor_cases_open", "hall=\"xinqu\",level=\"ok\",matter=\"RE-TRANS\""));
+        Assert.Equal(0, Sample(atStart, "hallmonitor_cases_finished_total", labels + ",on_time=\"false\""));
+        Assert.Equal(1, Sample(decided, "hallmonitor_cases_open", "hall=\"xinqu\",level=\"ok\",matter=\"RE-TRANS\""));
+        Assert.Equal(1, Sample(decided, "hallmonitor_cases_finished_total", labels + ",on_time=\"true\""));
+        Assert.Equal(0, Sample(yellow, "hallmonitor_cases_open", "hall=\"xinqu\",level=\"ok\",matter=\"RE-TRANS\""));
+        Assert.Equal(1, Sample(yellow, "hallmonitor_cases_open", "hall=\"xinqu\",level=\"yellow\",matter=\"RE-TRANS\""));
+        Assert.Equal("", await PromtoolAsync(yellow));
     }
 
     [Fact]

@@ -10,7 +10,10 @@ internal static class TestHalls
 
     public const string OtherHallId = "kuancheng";
 
-    /// <summary>Twelve windows: 01–08 serve every matter, 09–10 only BIZ-REG, 11–12 only TAX-INV.</summary>
+    /// <summary>
+    /// Twelve windows: 01–08 serve every matter, 09–10 only BIZ-REG, 11–12 only TAX-INV. RE-TRANS opens cases
+    /// (promised in 3 working days, statutory 5).
+    /// </summary>
     public static string WriteFile(string folder) => WriteFile(folder, auth: null);
 
     /// <summary>With an <c>auth</c> section, and then a second hall (<see cref="OtherHallId"/>) for tokens of another hall.</summary>
@@ -35,7 +38,7 @@ internal static class TestHalls
                     [
                         Matter("BIZ-REG", "企业设立登记", "商事登记", "A", 1800, 1200),
                         Matter("TAX-INV", "发票领用", "办税服务", "B", 1200, 600),
-                        Matter("RE-TRANS", "不动产转移登记", "不动产登记", "C", 1800, 1800),
+                        Matter("RE-TRANS", "不动产转移登记", "不动产登记", "C", 1800, 1800) with { PromisedDays = 3, StatutoryDays = 5 },
                     ],
                     Windows = windows,
                 },

@@ -21,6 +21,9 @@ public sealed partial class ProblemExceptionHandler(IProblemDetailsService probl
             NotFoundException e => (StatusCodes.Status404NotFound, e.Message),
             ConflictException or StaleStreamException => (StatusCodes.Status409Conflict, exception.Message),
             InvalidRequestException e => (StatusCodes.Status400BadRequest, e.Message),
+
+            // A time limit ending in a year the hall's calendar lacks (a case, a follow-up): nothing was changed.
+            CalendarYearNotCoveredException e => (StatusCodes.Status409Conflict, e.Message),
             JournalUnavailableException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
             JournalCorruptException e => (StatusCodes.Status503ServiceUnavailable, e.Message),
             BadHttpRequestException { InnerException: JsonException json } =>

@@ -17,6 +17,12 @@ public sealed class RateLimitOptions
 
     /// <summary>The burst on top: how many commands may come at once before the per-minute rate applies.</summary>
     public int CommandBurst { get; set; } = 60;
+
+    /// <summary>
+    /// A visitor's progress lookups per minute for one address: the lookup needs no token, so this is what keeps a
+    /// script from guessing six-digit codes.
+    /// </summary>
+    public int LookupsPerMinute { get; set; } = 10;
 }
 
 /// <summary>
@@ -25,10 +31,13 @@ public sealed class RateLimitOptions
 /// </summary>
 public static class RateLimits
 {
+    /// <summary>The policy of the anonymous progress lookup, per address.</summary>
+    public const string LookupPolicy = "lookups";
+
     public static IHostApplicationBuilder AddHallMonitorRateLimits(this IHostApplicationBuilder builder)
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.Section)
-            .Validate(o => o.CommandsPerMinute >= 0 && o.CommandBurst >= 0, "HallMonitor:RateLimit values are 0 (off) or more");
+            .Validate(o => o.CommandsPerMinute >= 0 && o.CommandBurst >= 0 && o.LookupsPerMinute >= 0, "HallMonitor:RateLimit values are 0 (off) or more");
         var options = builder.Configuration.GetSection(RateLimitOptions.Section).Get<RateLimitOptions>() ?? new RateLimitOptions();
         builder.Services.AddRateLimiter(limiter =>
         {
@@ -43,6 +52,15 @@ public static class RateLimits
                         QueueLimit = 0,
                         AutoReplenishment = true,
                     }));
+            limiter.AddPolicy(LookupPolicy, context => options.LookupsPerMinute == 0
+                ? RateLimitPartition.GetNoLimiter("not limited")
+                : RateLimitPartition.GetFixedWindowLimiter(Address(context), _ => new FixedWindowRateLimiterOptions
+                {
+                    PermitLimit = options.LookupsPerMinute,
+                    Window = TimeSpan.FromMinutes(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
             limiter.OnRejected = RejectAsync;
         });
         return builder;

@@ -18,7 +18,10 @@ public sealed partial class RequestErrors
     public const int MaxQueryWordLength = 16;
 
     /// <summary>The route values the API takes, each checked before any endpoint (and so any grain) sees it.</summary>
-    private static readonly string[] RouteIds = ["hall", "window", "matter", "ticketId", "alertId"];
+    private static readonly string[] RouteIds = ["hall", "window", "matter", "ticketId", "alertId", "caseId", "followUpId"];
+
+    /// <summary>A case's note or a follow-up's closing note.</summary>
+    public const int MaxNoteLength = 500;
 
     private readonly Dictionary<string, string[]> _errors = new(StringComparer.Ordinal);
 
@@ -78,6 +81,10 @@ public sealed partial class RequestErrors
     /// <summary>A query word out of a fixed set; null (absent) is fine.</summary>
     public RequestErrors OneOf(string field, string? value, params string[] allowed) =>
         value is null || allowed.Contains(value, StringComparer.Ordinal) ? this : Add(field, $"{field} is {string.Join(", ", allowed[..^1])} or {allowed[^1]}.");
+
+    /// <summary>A case's lookup code (查询码): exactly six digits.</summary>
+    public RequestErrors LookupCode(string field, string? value) =>
+        value is { Length: 6 } && value.All(char.IsAsciiDigit) ? this : Add(field, $"{field} is the case's 6-digit lookup code.");
 
     public RequestErrors Required(string field, string? value) =>
         string.IsNullOrWhiteSpace(value) ? Add(field, $"{field} is required.") : this;

@@ -154,13 +154,19 @@ public sealed partial class HallEventPublisher(
         }
     }
 
-    /// <summary>The windows whose clerks should hear of an alert: its own window, or every window serving its matter.</summary>
+    /// <summary>
+    /// The windows whose clerks should hear of an alert: its own window (for a case, the window that accepted it), or
+    /// every window serving its matter; none for a follow-up of a bad review, which is the supervisors' business.
+    /// </summary>
     private static IEnumerable<string> Concerned(Hall hall, AlertView alert) =>
-        alert.Window is { } window ? [window] : hall.Windows.Where(w => hall.Serves(w.Id, alert.Matter)).Select(w => w.Id);
+        alert.Kind == AlertKind.FollowUpOverdue ? []
+        : alert.Window is { } window ? [window]
+        : hall.Windows.Where(w => hall.Serves(w.Id, alert.Matter)).Select(w => w.Id);
 
     private static HallEventMessage Message(JournalRecord record)
     {
-        using var data = JsonDocument.Parse(record.Data);
+        // Walls and kiosks follow the hall too: a case's lookup code is not theirs to see.
+        using var data = JsonDocument.Parse(EventCodec.Shown(record));
         return new HallEventMessage(record.HallId, record.Seq, record.At, record.Type, record.Actor, data.RootElement.Clone());
     }
 

@@ -21,7 +21,35 @@ public static class ReportEndpoints
             Range(from, to, out var range) is { } problem
                 ? problem
                 : TypedResults.Ok(await grains.GetGrain<IReportGrain>(catalog.GetHall(hall).Id).GetDistributionAsync(range.From, range.To)));
+        reports.MapGet("/cases", (HttpContext context, string hall, string? from, string? to, string? format, HallCatalog catalog, IGrainFactory grains) =>
+            CasesAsync(context, hall, from, to, format, catalog, grains, overdueOnly: false));
+        reports.MapGet("/cases/overdue", (HttpContext context, string hall, string? from, string? to, string? format, HallCatalog catalog, IGrainFactory grains) =>
+            CasesAsync(context, hall, from, to, format, catalog, grains, overdueOnly: true));
         return app;
+    }
+
+    /// <summary>
+    /// The case report (JSON; as CSV its rows by matter and by window), or only its overdue cases (JSON array or CSV).
+    /// </summary>
+    private static async Task<IResult> CasesAsync(HttpContext context, string hall, string? from, string? to, string? format, HallCatalog catalog, IGrainFactory grains, bool overdueOnly)
+    {
+        var definition = catalog.GetHall(hall);
+        var errors = new RequestErrors().OneOf("format", format, "json", "csv");
+        if (Range(from, to, out var range, errors) is { } problem)
+        {
+            return problem;
+        }
+
+        var report = await grains.GetGrain<IReportGrain>(definition.Id).GetCasesAsync(range.From, range.To);
+        var wantsCsv = format == "csv" || context.Request.GetTypedHeaders().Accept.Any(a => a.MediaType == "text/csv");
+        var name = $"{definition.Id}-{report.From:yyyyMMdd}-{report.To:yyyyMMdd}-{(overdueOnly ? "overdue-cases" : "cases")}.csv";
+        return (wantsCsv, overdueOnly) switch
+        {
+            (true, false) => Results.File(CaseCsv.Rows(report), "text/csv; charset=utf-8", name),
+            (true, true) => Results.File(CaseCsv.Overdue(report), "text/csv; charset=utf-8", name),
+            (false, false) => TypedResults.Ok(report),
+            (false, true) => TypedResults.Ok(report.Overdue),
+        };
     }
 
     private static async Task<IResult> SummaryAsync(HttpContext context, string hall, string? from, string? to, string? groupBy, string? format, HallCatalog catalog, IGrainFactory grains)
@@ -92,9 +120,46 @@ public static class ReportEndpoints
     }
 }
 
+/// <summary>The case report as CSV, in the summary's format: its rows by matter and by window, or its overdue cases.</summary>
+public static class CaseCsv
+{
+    public static byte[] Rows(CaseReport report) => SummaryCsv.Table(
+        ["by", "key", "label", "accepted", "decided", "decidedOnTime", "onTimeRate", "open", "openOverdue", "followUpsOpened", "followUpsClosedOnTime", "followUpsOverdue"],
+        report.ByMatter.Select(row => (By: "matter", Row: row)).Concat(report.ByWindow.Select(row => (By: "window", Row: row))).Select(line => (object?[])
+        [
+            line.By, line.Row.Key, line.Row.Label, line.Row.Accepted, line.Row.Decided, line.Row.DecidedOnTime, line.Row.OnTimeRate, line.Row.Open,
+            line.Row.OpenOverdue, line.Row.FollowUpsOpened, line.Row.FollowUpsClosedOnTime, line.Row.FollowUpsOverdue,
+        ]));
+
+    public static byte[] Overdue(CaseReport report) => SummaryCsv.Table(
+        ["caseId", "number", "matter", "matterName", "window", "state", "acceptedAt", "promisedDue", "statutoryDue", "decidedAt", "level"],
+        report.Overdue.Select(c => (object?[])
+        [
+            c.CaseId, c.Number, c.Matter, c.MatterName, c.Window, Word(c.State), Time(c.AcceptedAt), Time(c.PromisedDue), Time(c.StatutoryDue), Time(c.DecidedAt), Word(c.Level),
+        ]));
+
+    private static string Word<TEnum>(TEnum value)
+        where TEnum : struct, Enum => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(value.ToString());
+
+    private static string? Time(DateTimeOffset? at) => at?.ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture);
+}
+
 /// <summary>The summary as CSV that Excel opens with Chinese intact: UTF-8 with a byte order mark, CRLF lines.</summary>
 public static class SummaryCsv
 {
+    /// <summary>A header line and one line per row, in the reports' CSV format.</summary>
+    public static byte[] Table(IReadOnlyList<string> columns, IEnumerable<object?[]> rows)
+    {
+        var csv = new StringBuilder();
+        csv.AppendJoin(',', columns).Append("\r\n");
+        foreach (var values in rows)
+        {
+            csv.AppendJoin(',', values.Select(Field)).Append("\r\n");
+        }
+
+        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
+    }
+
     private static readonly string[] Columns =
     [
         "key", "label", "issued", "completed", "noShow", "cancelled", "transferred", "expired",
@@ -102,23 +167,12 @@ public static class SummaryCsv
         "rated", "satisfactionRate", "serviceLevel", "noShowRate",
     ];
 
-    public static byte[] Write(SummaryReport report)
-    {
-        var csv = new StringBuilder();
-        csv.AppendJoin(',', Columns).Append("\r\n");
-        foreach (var row in report.Rows)
-        {
-            object?[] values =
-            [
-                row.Key, row.Label, row.Issued, row.Completed, row.NoShow, row.Cancelled, row.Transferred, row.Expired,
-                row.AvgWaitSeconds, row.P90WaitSeconds, row.AvgHandleSeconds, row.P90HandleSeconds, row.WaitOvertime, row.HandleOvertime,
-                row.Rated, row.SatisfactionRate, row.ServiceLevel, row.NoShowRate,
-            ];
-            csv.AppendJoin(',', values.Select(Field)).Append("\r\n");
-        }
-
-        return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(csv.ToString())];
-    }
+    public static byte[] Write(SummaryReport report) => Table(Columns, report.Rows.Select(row => (object?[])
+    [
+        row.Key, row.Label, row.Issued, row.Completed, row.NoShow, row.Cancelled, row.Transferred, row.Expired,
+        row.AvgWaitSeconds, row.P90WaitSeconds, row.AvgHandleSeconds, row.P90HandleSeconds, row.WaitOvertime, row.HandleOvertime,
+        row.Rated, row.SatisfactionRate, row.ServiceLevel, row.NoShowRate,
+    ]));
 
     private static string Field(object? value)
     {

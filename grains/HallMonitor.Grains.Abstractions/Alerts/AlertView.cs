@@ -12,6 +12,15 @@ public enum AlertKind
 
     /// <summary>A matter's queue is longer than the hall's backlog threshold.</summary>
     QueueBacklog,
+
+    /// <summary>A case's promised deadline (承诺时限) is within a working day (warning), or passed (overtime).</summary>
+    CaseDeadline,
+
+    /// <summary>A case's statutory deadline (法定时限) passed; always overtime.</summary>
+    CaseStatutoryOverdue,
+
+    /// <summary>The follow-up of a bad review passed its due time; always overtime.</summary>
+    FollowUpOverdue,
 }
 
 /// <summary>Yellow at the warn ratio of the target, red at the target.</summary>
@@ -34,7 +43,10 @@ public enum AlertState
 [GenerateSerializer, Immutable, Alias("HallMonitor.AlertView")]
 public sealed record AlertView
 {
-    /// <summary><c>wait-{ticketId}</c>, <c>handle-{ticketId}</c> or <c>backlog-{matter}-{day}-{n}</c>.</summary>
+    /// <summary>
+    /// <c>wait-{ticketId}</c>, <c>handle-{ticketId}</c>, <c>backlog-{matter}-{day}-{n}</c>, <c>case-{caseId}</c>,
+    /// <c>statutory-{caseId}</c> or <c>followup-{followUpId}</c>.
+    /// </summary>
     [Id(0)]
     public required string AlertId { get; init; }
 
@@ -59,11 +71,11 @@ public sealed record AlertView
     [Id(7)]
     public string? Number { get; init; }
 
-    /// <summary>The target: seconds for wait and handle alerts, the threshold count for a backlog.</summary>
+    /// <summary>The target: seconds for wait and handle alerts, the threshold count for a backlog, working days for cases and follow-ups.</summary>
     [Id(8)]
     public double Target { get; init; }
 
-    /// <summary>Seconds waited or handled, or tickets waiting, at the latest change.</summary>
+    /// <summary>Seconds waited or handled, or tickets waiting, at the latest change; for cases and follow-ups, hours past the deadline (negative: left).</summary>
     [Id(9)]
     public double Value { get; init; }
 
@@ -86,7 +98,11 @@ public sealed record AlertView
     [Id(15)]
     public DateTimeOffset? ResolvedAt { get; init; }
 
-    /// <summary>What ended it: called, cancelled, expired, completed, noShow, transferred, shortened, closed.</summary>
+    /// <summary>What ended it: called, cancelled, expired, completed, noShow, transferred, shortened, closed, decided, deadlineMoved.</summary>
     [Id(16)]
     public string? Resolution { get; init; }
+
+    /// <summary>The deadline a case or follow-up card is about.</summary>
+    [Id(17)]
+    public DateTimeOffset? Due { get; init; }
 }

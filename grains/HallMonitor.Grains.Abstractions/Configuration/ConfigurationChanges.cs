@@ -47,6 +47,7 @@ public sealed record ConfigurationChanges(IReadOnlyList<string> NeedRestart, IRe
         Note(changes, at, "name", a.Name, b.Name);
         Note(changes, at, "warnRatio", a.WarnRatio.ToString(CultureInfo.InvariantCulture), b.WarnRatio.ToString(CultureInfo.InvariantCulture));
         Note(changes, at, "backlogThreshold", a.BacklogThreshold, b.BacklogThreshold);
+        Note(changes, at, "followUpDays", a.FollowUpDays, b.FollowUpDays);
         Note(changes, at, "calendar", a.Calendar ?? "Monday–Friday", b.Calendar ?? "Monday–Friday");
         if (a.Calendar == b.Calendar && !old.Calendar.Years.SequenceEqual(now.Calendar.Years))
         {

@@ -28,6 +28,9 @@ public sealed record HallDefinition
     /// <summary>The working-day calendar (<c>calendars/{name}.json</c>); without one, Monday to Friday are working days.</summary>
     public string? Calendar { get; init; }
 
+    /// <summary>Working days a supervisor has to close the follow-up of a bad review (差评整改).</summary>
+    public int FollowUpDays { get; init; } = 5;
+
     public IReadOnlyList<MatterDefinition> Matters { get; init; } = [];
 
     public IReadOnlyList<WindowDefinition> Windows { get; init; } = [];

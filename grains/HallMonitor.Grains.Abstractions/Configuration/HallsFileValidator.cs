@@ -65,6 +65,11 @@ public static partial class HallsFileValidator
                 errors.Add($"{where}.backlogThreshold: {hall.BacklogThreshold} must be at least 1");
             }
 
+            if (hall.FollowUpDays is < 1 or > 60)
+            {
+                errors.Add($"{where}.followUpDays: {hall.FollowUpDays} must be 1 to 60 working days");
+            }
+
             ValidateMatters(hall, where, errors);
             ValidateWindows(hall, where, errors);
         }

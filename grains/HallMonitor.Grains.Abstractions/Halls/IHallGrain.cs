@@ -52,6 +52,12 @@ public interface IHallGrain : IGrainWithStringKey
     /// <summary>Acknowledges an open alert on behalf of <paramref name="by"/>.</summary>
     Task<AlertView> AcknowledgeAlertAsync(string alertId, string by);
 
+    /// <summary>The hall's cases (without lookup codes or steps), optionally of one matter; the nearest promised deadline first.</summary>
+    Task<IReadOnlyList<CaseView>> GetCasesAsync(CaseFilter filter, string? matter);
+
+    /// <summary>Open follow-ups of bad reviews, or also those closed lately with <paramref name="includeClosed"/>; the nearest due first.</summary>
+    Task<IReadOnlyList<FollowUpView>> GetFollowUpsAsync(bool includeClosed);
+
     [ReadOnly]
     Task<JournalPage> ReadJournalAsync(long fromSeq, int limit);
 

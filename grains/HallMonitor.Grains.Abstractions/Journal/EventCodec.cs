@@ -27,6 +27,10 @@ public static class EventCodec
         ["alertAcknowledged"] = typeof(AlertAcknowledged),
         ["alertResolved"] = typeof(AlertResolved),
         ["configurationChanged"] = typeof(ConfigurationChanged),
+        ["caseOpened"] = typeof(CaseOpened),
+        ["caseStepped"] = typeof(CaseStepped),
+        ["followUpOpened"] = typeof(FollowUpOpened),
+        ["followUpClosed"] = typeof(FollowUpClosed),
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly FrozenDictionary<Type, string> NamesByType =
@@ -43,6 +47,14 @@ public static class EventCodec
     public static string Encode(HallEvent hallEvent) => hallEvent is UnknownEvent unknown
         ? unknown.Data
         : JsonSerializer.Serialize(hallEvent, hallEvent.GetType(), HallMonitorJson.Options);
+
+    /// <summary>
+    /// The data of an event as shown beyond the readers of cases (the hub's hall group, a ticket's history): a case's
+    /// lookup code is hidden. The record's hash stays that of the stored data.
+    /// </summary>
+    public static string Shown(JournalRecord record) => record.Event is CaseOpened opened
+        ? Encode(opened with { LookupCode = CaseOpened.HiddenCode })
+        : record.Data;
 
     public static HallEvent Decode(string type, string data) =>
         TypesByName.TryGetValue(type, out var clrType)

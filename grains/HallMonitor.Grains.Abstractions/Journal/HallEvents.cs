@@ -142,6 +142,66 @@ public sealed record WindowResumed(string Window, string Clerk) : HallEvent, IWi
 [GenerateSerializer, Immutable, Alias("HallMonitor.WindowClosed")]
 public sealed record WindowClosed(string Window, string Clerk) : HallEvent, IWindowEvent;
 
+/// <summary>
+/// A completed service accepted an application (受理) of a matter with a time limit: a case opens, with its lookup code
+/// (查询码) for the visitor and its deadlines. Journaled with the <see cref="ServiceCompleted"/> it comes from.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.CaseOpened")]
+public sealed record CaseOpened(
+    string TicketId,
+    string Number,
+    string Matter,
+    string CaseId,
+    string LookupCode,
+    string Window,
+    string Clerk,
+    int PromisedDays,
+    int? StatutoryDays,
+    DateTimeOffset PromisedDue,
+    DateTimeOffset? StatutoryDue) : HallEvent, ITicketEvent
+{
+    /// <summary>What the hub and a ticket's history show instead of the lookup code: only the visitor and the case's readers learn it.</summary>
+    public const string HiddenCode = "******";
+}
+
+/// <summary>A case took a step; the deadlines as they stand after it (a resume moves them by the working days paused).</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.CaseStepped")]
+public sealed record CaseStepped(
+    string TicketId,
+    string Number,
+    string Matter,
+    string CaseId,
+    CaseStep Step,
+    CaseState State,
+    string By,
+    string? Note,
+    int PausedDays,
+    DateTimeOffset PromisedDue,
+    DateTimeOffset? StatutoryDue) : HallEvent, ITicketEvent;
+
+/// <summary>A rating of 1 or 2 opened a follow-up (差评整改), due in the hall's follow-up working days.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.FollowUpOpened")]
+public sealed record FollowUpOpened(
+    string TicketId,
+    string Number,
+    string Matter,
+    string FollowUpId,
+    string? Window,
+    int Score,
+    string? Comment,
+    DateTimeOffset Due) : HallEvent, ITicketEvent;
+
+/// <summary>A supervisor closed a follow-up with what was done.</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.FollowUpClosed")]
+public sealed record FollowUpClosed(
+    string TicketId,
+    string Number,
+    string Matter,
+    string FollowUpId,
+    string By,
+    string Note,
+    bool OnTime) : HallEvent, ITicketEvent;
+
 /// <summary>An event about an alert; it carries the whole alert as it stands after the change.</summary>
 public interface IAlertEvent
 {

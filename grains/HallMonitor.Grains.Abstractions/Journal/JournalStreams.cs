@@ -11,9 +11,22 @@ public sealed record JournalStream(JournalStreamKind Kind, string Id)
 
     public static JournalStream Window(string windowId) => new(JournalStreamKind.Window, windowId);
 
-    /// <summary>The queue and the window whose state <paramref name="hallEvent"/> changes, where there is one.</summary>
+    public static JournalStream Case(string caseId) => new(JournalStreamKind.Case, caseId);
+
+    public static JournalStream FollowUp(string followUpId) => new(JournalStreamKind.FollowUp, followUpId);
+
+    /// <summary>
+    /// The queue and the window whose state <paramref name="hallEvent"/> changes, where there is one; a case's or
+    /// follow-up's events are its own stream, in the <c>Window</c> place (they never change a window).
+    /// </summary>
     public static (JournalStream? Queue, JournalStream? Window) Of(HallEvent hallEvent) => hallEvent switch
     {
+        CaseOpened opened => (null, Case(opened.CaseId)),
+        CaseStepped stepped => (null, Case(stepped.CaseId)),
+        FollowUpOpened opened => (null, FollowUp(opened.FollowUpId)),
+        FollowUpClosed closed => (null, FollowUp(closed.FollowUpId)),
+        IAlertEvent { Alert: { Kind: AlertKind.CaseDeadline or AlertKind.CaseStatutoryOverdue, TicketId: { } caseId } } => (null, Case(caseId)),
+        IAlertEvent { Alert: { Kind: AlertKind.FollowUpOverdue, TicketId: { } followUpId } } => (null, FollowUp(followUpId)),
         TicketIssued issued => (Queue(issued.Matter), null),
         TicketCalled called => (Queue(called.Matter), Window(called.Window)),
         TicketCancelled cancelled => (Queue(cancelled.Matter), null),
@@ -35,6 +48,8 @@ public enum JournalStreamKind
 {
     Queue,
     Window,
+    Case,
+    FollowUp,
 }
 
 /// <summary>An append's condition: no event of <see cref="Stream"/> after <see cref="AfterSeq"/> (the state it was decided on).</summary>

@@ -23,6 +23,10 @@ public interface IReportGrain : IGrainWithStringKey
     [ResponseTimeout(LongRead.Timeout)]
     Task<DistributionReport> GetDistributionAsync(DateOnly from, DateOnly to);
 
+    /// <summary>Cases accepted and follow-ups opened on the service days from <paramref name="from"/> to <paramref name="to"/>.</summary>
+    [ResponseTimeout(LongRead.Timeout)]
+    Task<CaseReport> GetCasesAsync(DateOnly from, DateOnly to);
+
     /// <summary>Delivers committed journal records in sequence order.</summary>
     Task ApplyCommittedAsync(IReadOnlyList<JournalRecord> records);
 }

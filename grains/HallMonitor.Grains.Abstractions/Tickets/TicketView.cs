@@ -102,6 +102,14 @@ public sealed record TicketView
     /// <summary>Every journal event of the ticket, with its hash (the audit trail).</summary>
     [Id(21)]
     public IReadOnlyList<TicketHistoryEntry>? History { get; init; }
+
+    /// <summary>The case the service opened (办件), for a matter with a promised time limit.</summary>
+    [Id(22)]
+    public string? CaseId { get; init; }
+
+    /// <summary>Only in the answer to <c>complete</c>: the case's lookup code (查询码) for the clerk to hand over.</summary>
+    [Id(23)]
+    public string? LookupCode { get; init; }
 }
 
 /// <summary>A visitor's rating (好差评): 5 非常满意 … 1 非常不满意.</summary>

@@ -146,6 +146,9 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         try
         {
             await CatchUpAsync(_journal.DurableSeq);
+
+            // Case levels move with the clock alone: the gauges follow without an event.
+            PublishGauges();
             await WakeClocksAsync();
         }
         catch (Exception exception)
@@ -239,9 +242,45 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
         }
 
         // The grain that raised the alert decides, so that acknowledging never races with resolving.
-        return alert.Kind == AlertKind.HandleOvertime
-            ? await GrainFactory.GetWindow(_hall.Id, alert.Window!).AcknowledgeAlertAsync(alertId, by)
-            : await GrainFactory.GetMatter(_hall.Id, alert.Matter).AcknowledgeAlertAsync(alertId, by);
+        return alert.Kind switch
+        {
+            AlertKind.HandleOvertime => await GrainFactory.GetWindow(_hall.Id, alert.Window!).AcknowledgeAlertAsync(alertId, by),
+            AlertKind.CaseDeadline or AlertKind.CaseStatutoryOverdue => await GrainFactory.GetCase(_hall.Id, alert.TicketId!).AcknowledgeAlertAsync(alertId, by),
+            AlertKind.FollowUpOverdue => await GrainFactory.GetFollowUp(_hall.Id, alert.TicketId!).AcknowledgeAlertAsync(alertId, by),
+            _ => await GrainFactory.GetMatter(_hall.Id, alert.Matter).AcknowledgeAlertAsync(alertId, by),
+        };
+    }
+
+    public async Task<IReadOnlyList<CaseView>> GetCasesAsync(CaseFilter filter, string? matter)
+    {
+        await CatchUpAsync(_journal.DurableSeq);
+        var now = _time.GetUtcNow();
+        return [.. State.Cases.Values
+            .Where(c => matter is null || c.Matter == matter)
+            .Select(c => c with
+            {
+                MatterName = _hall.TryGetMatter(c.Matter, out var m) ? m.Name : null,
+                Level = CaseClock.Level(_hall, c.PromisedDue, c.StatutoryDue, CaseClock.ClockAt(c, now)),
+            })
+            .Where(c => filter switch
+            {
+                CaseFilter.Open => c.DecidedAt is null,
+                CaseFilter.Overdue => c.DecidedAt is null && c.Level >= CaseLevel.Red,
+                _ => true,
+            })
+            .OrderBy(c => c.PromisedDue)
+            .ThenBy(c => c.CaseId, StringComparer.Ordinal)];
+    }
+
+    public async Task<IReadOnlyList<FollowUpView>> GetFollowUpsAsync(bool includeClosed)
+    {
+        await CatchUpAsync(_journal.DurableSeq);
+        var now = _time.GetUtcNow();
+        return [.. State.FollowUps.Values
+            .Where(f => includeClosed || f.State == FollowUpState.Open)
+            .Select(f => f.State == FollowUpState.Open ? f with { Overdue = now > f.Due } : f)
+            .OrderBy(f => f.Due)
+            .ThenBy(f => f.FollowUpId, StringComparer.Ordinal)];
     }
 
     public Task<IssuedTicket> IssueTicketAsync(string matter, TicketChannel channel, bool priority, string actor, TransferSource? transfer, string? requestId = null)
@@ -565,7 +604,8 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     private void PublishGauges() => _metrics.Publish(_hall.Id, new HallGauges(
         State.Waiting.ToDictionary(p => p.Key, p => new QueueGauge(p.Value.Count, p.Value.Oldest?.IssuedAt), StringComparer.Ordinal),
         _hall.Windows.GroupBy(w => State.Windows.GetValueOrDefault(w.Id)?.State ?? WindowState.Closed).ToDictionary(g => g.Key, g => g.Count()),
-        State.Alerts.Values.Where(a => a.State == AlertState.Open).GroupBy(a => a.Kind).ToDictionary(g => g.Key, g => g.Count())));
+        State.Alerts.Values.Where(a => a.State == AlertState.Open).GroupBy(a => a.Kind).ToDictionary(g => g.Key, g => g.Count()),
+        [.. State.Cases.Values.Where(c => c.DecidedAt is null).Select(c => new CaseGauge(c.Matter, c.PromisedDue, c.StatutoryDue, c.PausedSince))]));
 
     /// <summary>Applies the durable events the projection has not seen yet, up to <paramref name="seq"/>.</summary>
     private async Task CatchUpAsync(long seq)
@@ -711,14 +751,49 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     private async Task WakeClocksAsync()
     {
         var matters = State.Waiting.Where(p => p.Value.Count > 0).Select(p => p.Key)
-            .Concat(State.Alerts.Values.Where(a => a.State == AlertState.Open && a.Kind != AlertKind.HandleOvertime).Select(a => a.Matter))
+            .Concat(State.Alerts.Values.Where(a => a.State == AlertState.Open && a.Kind is AlertKind.WaitOvertime or AlertKind.QueueBacklog).Select(a => a.Matter))
             .Distinct(StringComparer.Ordinal);
         var windows = State.Windows.Where(p => p.Value.State == WindowState.Serving).Select(p => p.Key)
             .Concat(State.Alerts.Values.Where(a => a.State == AlertState.Open && a.Kind == AlertKind.HandleOvertime).Select(a => a.Window!))
             .Distinct(StringComparer.Ordinal);
         await Task.WhenAll(matters.Where(m => _hall.TryGetMatter(m, out _)).Select(m => GrainFactory.GetMatter(_hall.Id, m).WakeAsync())
-            .Concat(windows.Where(w => _hall.TryGetWindow(w, out _)).Select(w => GrainFactory.GetWindow(_hall.Id, w).WakeAsync())));
+            .Concat(windows.Where(w => _hall.TryGetWindow(w, out _)).Select(w => GrainFactory.GetWindow(_hall.Id, w).WakeAsync()))
+            .Concat(CasesWithCardsDue().Select(c => GrainFactory.GetCase(_hall.Id, c).WakeAsync()))
+            .Concat(FollowUpsWithCardsDue().Select(f => GrainFactory.GetFollowUp(_hall.Id, f).WakeAsync())));
     }
+
+    /// <summary>
+    /// The cases whose next card comes due before the next wake (or is overdue), and those decided with a card still
+    /// open: only those are brought back, however many cases the hall has.
+    /// </summary>
+    private IEnumerable<string> CasesWithCardsDue()
+    {
+        var horizon = _time.GetUtcNow() + _clocks.WakePeriod;
+        foreach (var listed in State.Cases.Values)
+        {
+            var deadline = OpenAlert(CaseClock.DeadlineAlertId(listed.CaseId));
+            var statutory = OpenAlert(CaseClock.StatutoryAlertId(listed.CaseId));
+            var due = listed.DecidedAt is not null
+                ? (deadline ?? statutory) is not null
+                : CaseClock.NextCard(_hall, listed, deadline, statutory) <= horizon;
+            if (due)
+            {
+                yield return listed.CaseId;
+            }
+        }
+    }
+
+    /// <summary>The open follow-ups whose overdue card comes due before the next wake and is not raised yet.</summary>
+    private IEnumerable<string> FollowUpsWithCardsDue()
+    {
+        var horizon = _time.GetUtcNow() + _clocks.WakePeriod;
+        return State.FollowUps.Values
+            .Where(f => f.State == FollowUpState.Open && f.Due <= horizon && OpenAlert(CaseClock.FollowUpAlertId(f.FollowUpId)) is null)
+            .Select(f => f.FollowUpId);
+    }
+
+    private AlertView? OpenAlert(string alertId) =>
+        State.Alerts.TryGetValue(alertId, out var alert) && alert.State == AlertState.Open ? alert : null;
 
     private static double Seconds(TimeSpan duration) => Seconds(duration.TotalSeconds);
 

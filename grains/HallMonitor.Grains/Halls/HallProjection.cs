@@ -26,6 +26,18 @@ public sealed class HallProjection : JournaledState
     /// <summary>Open alerts, and those resolved on <see cref="ServiceDay"/>, by id.</summary>
     public Dictionary<string, AlertView> Alerts { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>How long the hall lists a case after its decision, and a follow-up after it was closed.</summary>
+    public static readonly TimeSpan FinishedListed = TimeSpan.FromDays(31);
+
+    /// <summary>
+    /// Open cases and those decided in the last <see cref="FinishedListed"/>, by id, without lookup code or steps:
+    /// what the case list shows and what the wake reminder reads to bring back the cases with a card due.
+    /// </summary>
+    public Dictionary<string, CaseView> Cases { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>Open follow-ups and those closed in the last <see cref="FinishedListed"/>, by id.</summary>
+    public Dictionary<string, FollowUpView> FollowUps { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>How long a request id answers its ticket again: a retry comes within seconds, a kiosk's within a minute.</summary>
     public static readonly TimeSpan RequestWindow = TimeSpan.FromMinutes(5);
 
@@ -57,7 +69,7 @@ public sealed class HallProjection : JournaledState
         var day = hall.ServiceDay(record.At);
         if (day > ServiceDay)
         {
-            StartDay(day);
+            StartDay(day, hall.StartOf);
         }
 
         switch (record.Event)
@@ -152,6 +164,51 @@ public sealed class HallProjection : JournaledState
             case ConfigurationChanged e:
                 ConfigurationSha256 = e.Sha256;
                 break;
+            case CaseOpened e:
+                Cases[e.CaseId] = new CaseView
+                {
+                    CaseId = e.CaseId,
+                    TicketId = e.TicketId,
+                    Number = e.Number,
+                    Matter = e.Matter,
+                    Window = e.Window,
+                    Clerk = e.Clerk,
+                    State = CaseState.Accepted,
+                    AcceptedAt = record.At,
+                    PromisedDue = e.PromisedDue,
+                    StatutoryDue = e.StatutoryDue,
+                };
+                break;
+            case CaseStepped e when Cases.TryGetValue(e.CaseId, out var listed):
+                Cases[e.CaseId] = listed with
+                {
+                    State = e.State,
+                    PausedDays = e.PausedDays,
+                    PromisedDue = e.PromisedDue,
+                    StatutoryDue = e.StatutoryDue,
+                    PausedSince = e.Step == CaseStep.AwaitMaterials ? record.At : e.Step == CaseStep.Resume ? null : listed.PausedSince,
+                    DecidedAt = e.Step == CaseStep.Decide ? record.At : listed.DecidedAt,
+                    OnTime = e.Step == CaseStep.Decide ? record.At <= e.PromisedDue : listed.OnTime,
+                };
+                break;
+            case FollowUpOpened e:
+                FollowUps[e.FollowUpId] = new FollowUpView
+                {
+                    FollowUpId = e.FollowUpId,
+                    TicketId = e.TicketId,
+                    Number = e.Number,
+                    Matter = e.Matter,
+                    Window = e.Window,
+                    Score = e.Score,
+                    Comment = e.Comment,
+                    OpenedAt = record.At,
+                    Due = e.Due,
+                    State = FollowUpState.Open,
+                };
+                break;
+            case FollowUpClosed e when FollowUps.TryGetValue(e.FollowUpId, out var followUp):
+                FollowUps[e.FollowUpId] = followUp with { State = FollowUpState.Closed, ClosedAt = record.At, ClosedBy = e.By, Note = e.Note, Overdue = !e.OnTime };
+                break;
         }
     }
 
@@ -194,7 +251,7 @@ public sealed class HallProjection : JournaledState
         }
     }
 
-    private void StartDay(DateOnly day)
+    private void StartDay(DateOnly day, Func<DateOnly, DateTimeOffset> hallStart)
     {
         ServiceDay = day;
         Today = new DayFigures();
@@ -209,6 +266,17 @@ public sealed class HallProjection : JournaledState
         foreach (var slot in Windows.Values)
         {
             slot.ServedToday = 0;
+        }
+
+        var listedSince = hallStart(day) - FinishedListed;
+        foreach (var finished in Cases.Values.Where(c => c.DecidedAt < listedSince).ToList())
+        {
+            Cases.Remove(finished.CaseId);
+        }
+
+        foreach (var closed in FollowUps.Values.Where(f => f.ClosedAt < listedSince).ToList())
+        {
+            FollowUps.Remove(closed.FollowUpId);
         }
     }
 

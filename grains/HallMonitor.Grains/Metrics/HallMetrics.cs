@@ -34,6 +34,8 @@ public sealed class HallMetrics
     private readonly Gauge _windows;
     private readonly Gauge _alertsOpen;
     private readonly Gauge _journalVerified;
+    private readonly Gauge _casesOpen;
+    private readonly Counter _casesFinished;
 
     public HallMetrics(CollectorRegistry registry, HallCatalog catalog, TimeProvider time)
     {
@@ -56,6 +58,8 @@ public sealed class HallMetrics
         _windows = metrics.CreateGauge("hallmonitor_windows", "Windows per state.", ["hall", "state"]);
         _alertsOpen = metrics.CreateGauge("hallmonitor_alerts_open", "Open overtime alerts per kind.", ["hall", "kind"]);
         _journalVerified = metrics.CreateGauge("hallmonitor_journal_verified", "Whether the hall's journal chain verified at its last check (at start-up, then on request): 1 intact, 0 broken.", ["hall"]);
+        _casesOpen = metrics.CreateGauge("hallmonitor_cases_open", "Undecided cases (办件) per matter and level: ok, yellow (promised deadline within a working day), red (passed), statutoryRed.", ["hall", "level", "matter"]);
+        _casesFinished = metrics.CreateCounter("hallmonitor_cases_finished_total", "Cases decided (办结), on time or not by their promised deadline.", ["hall", "matter", "on_time"]);
         var waitTarget = metrics.CreateGauge("hallmonitor_queue_wait_target_seconds", "The matter's wait target (configuration), for alerting rules.", ["hall", "matter"]);
         var backlogThreshold = metrics.CreateGauge("hallmonitor_hall_backlog_threshold", "The hall's backlog threshold (configuration), for alerting rules.", ["hall"]);
 
@@ -114,6 +118,9 @@ public sealed class HallMetrics
             case AlertEscalated { Alert: var alert }:
                 AlertReached(hallId, alert, AlertLevel.Overtime);
                 break;
+            case CaseStepped { Step: CaseStep.Decide } e:
+                _casesFinished.WithLabels(hallId, e.Matter, record.At <= e.PromisedDue ? "true" : "false").Inc();
+                break;
         }
     }
 
@@ -163,6 +170,12 @@ public sealed class HallMetrics
                 {
                     _ratings.WithLabels(hall.Id, matter.Code, score.ToString(CultureInfo.InvariantCulture));
                 }
+
+                if (matter.PromisedDays is not null)
+                {
+                    _casesFinished.WithLabels(hall.Id, matter.Code, "true");
+                    _casesFinished.WithLabels(hall.Id, matter.Code, "false");
+                }
             }
         }
     }
@@ -191,6 +204,18 @@ public sealed class HallMetrics
             {
                 _alertsOpen.WithLabels(hall.Id, Name(kind)).Set(gauges?.OpenAlerts.GetValueOrDefault(kind) ?? 0);
             }
+
+            // Only the matters that open cases have these series, from the start at zero.
+            var levels = (gauges?.OpenCases ?? [])
+                .GroupBy(c => (c.Matter, Level: CaseClock.Level(hall, c.PromisedDue, c.StatutoryDue, c.PausedSince ?? now)))
+                .ToDictionary(g => g.Key, g => g.Count());
+            foreach (var matter in hall.Matters.Where(m => m.PromisedDays is not null))
+            {
+                foreach (var level in Enum.GetValues<CaseLevel>())
+                {
+                    _casesOpen.WithLabels(hall.Id, Name(level), matter.Code).Set(levels.GetValueOrDefault((matter.Code, level)));
+                }
+            }
         }
     }
 
@@ -206,7 +231,11 @@ public sealed class HallMetrics
 public sealed record HallGauges(
     IReadOnlyDictionary<string, QueueGauge> Queues,
     IReadOnlyDictionary<WindowState, int> Windows,
-    IReadOnlyDictionary<AlertKind, int> OpenAlerts);
+    IReadOnlyDictionary<AlertKind, int> OpenAlerts,
+    IReadOnlyList<CaseGauge> OpenCases);
+
+/// <summary>An undecided case for the gauges: its level is judged when scraped, at <see cref="PausedSince"/> while it is paused.</summary>
+public sealed record CaseGauge(string Matter, DateTimeOffset PromisedDue, DateTimeOffset? StatutoryDue, DateTimeOffset? PausedSince);
 
 /// <summary>One matter's queue for the gauges.</summary>
 public sealed record QueueGauge(int Waiting, DateTimeOffset? OldestIssuedAt);

@@ -60,6 +60,13 @@ public sealed class ReportGrain(HallCatalog catalog, HallJournals journals, IRep
         };
     }
 
+    public async Task<CaseReport> GetCasesAsync(DateOnly from, DateOnly to)
+    {
+        await CatchUpAsync(await _journal.ReadDurableEndAsync());
+        var facts = await store.ReadFactsAsync(_hall.Id, from, to);
+        return CaseReportBuilder.Build(_hall, facts, time.GetUtcNow()) with { From = from, To = to, Seq = _position };
+    }
+
     public async Task ApplyCommittedAsync(IReadOnlyList<JournalRecord> records)
     {
         if (records.Count == 0 || records[^1].Seq <= _position)

@@ -44,6 +44,26 @@ public sealed class TicketFact
 
     public string? TransferredTo { get; set; }
 
+    /// <summary>Where the case the service opened stands; null when it opened none.</summary>
+    public CaseState? CaseStage { get; set; }
+
+    public DateTimeOffset? CaseAcceptedAt { get; set; }
+
+    /// <summary>The case's promised deadline as it stands (moved by the time spent awaiting materials).</summary>
+    public DateTimeOffset? CasePromisedDue { get; set; }
+
+    public DateTimeOffset? CaseStatutoryDue { get; set; }
+
+    /// <summary>Since when the case awaits materials, while it does.</summary>
+    public DateTimeOffset? CasePausedSince { get; set; }
+
+    public DateTimeOffset? CaseDecidedAt { get; set; }
+
+    /// <summary>When the follow-up of a bad rating is due; null when the rating opened none.</summary>
+    public DateTimeOffset? FollowUpDue { get; set; }
+
+    public DateTimeOffset? FollowUpClosedAt { get; set; }
+
     public static TicketFact From(TicketIssued issued, DateTimeOffset at) => new()
     {
         TicketId = issued.TicketId,
@@ -96,6 +116,25 @@ public sealed class TicketFact
                 break;
             case TicketRated e:
                 Score = e.Score;
+                break;
+            case CaseOpened e:
+                CaseStage = CaseState.Accepted;
+                CaseAcceptedAt = record.At;
+                CasePromisedDue = e.PromisedDue;
+                CaseStatutoryDue = e.StatutoryDue;
+                break;
+            case CaseStepped e:
+                CaseStage = e.State;
+                CasePromisedDue = e.PromisedDue;
+                CaseStatutoryDue = e.StatutoryDue;
+                CasePausedSince = e.Step == CaseStep.AwaitMaterials ? record.At : e.Step == CaseStep.Resume ? null : CasePausedSince;
+                CaseDecidedAt = e.Step == CaseStep.Decide ? record.At : CaseDecidedAt;
+                break;
+            case FollowUpOpened e:
+                FollowUpDue = e.Due;
+                break;
+            case FollowUpClosed:
+                FollowUpClosedAt = record.At;
                 break;
         }
     }

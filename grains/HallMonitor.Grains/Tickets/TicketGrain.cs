@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 
 namespace HallMonitor.Grains;
 
@@ -6,9 +7,12 @@ namespace HallMonitor.Grains;
 /// behind what a window or queue has acknowledged). While it waits its queue decides over it and while it
 /// is at a window the window does; once finished, the ticket itself takes the visitor's rating.
 /// </summary>
-public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, TimeProvider time) : Grain, ITicketGrain
+public sealed partial class TicketGrain(HallCatalog catalog, HallJournals journals, TimeProvider time, ILogger<TicketGrain> logger) : Grain, ITicketGrain
 {
     private const int CommentLimit = 500;
+
+    /// <summary>Ratings up to this score open a follow-up.</summary>
+    public const int FollowUpScore = 2;
     private readonly TicketFold _fold = new();
     private Hall _hall = null!;
     private HallJournal _journal = null!;
@@ -68,11 +72,41 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
             throw new ConflictException($"Ticket {ticket.Number} was already rated {_fold.Rating.Score}.");
         }
 
-        var rated = new TicketRated(_ticketId, ticket.Number, ticket.Matter, ticket.Window, ticket.Clerk, score, comment);
-        var records = (await GrainFactory.GetHall(_hall.Id).AppendAsync(new JournalAppend([rated], _hall.LocalTime(time.GetUtcNow()), actor, []))).Records;
-        _fold.Apply(records[0]);
+        var now = time.GetUtcNow();
+        List<HallEvent> events = [new TicketRated(_ticketId, ticket.Number, ticket.Matter, ticket.Window, ticket.Clerk, score, comment)];
+        if (score <= FollowUpScore && FollowUpDue(now) is { } due)
+        {
+            // 不满意 or 非常不满意: a supervisor follows it up within the hall's follow-up days (差评整改), opened with the rating.
+            events.Add(new FollowUpOpened(_ticketId, ticket.Number, ticket.Matter, _ticketId, ticket.Window, score, comment, due));
+        }
+
+        var records = (await GrainFactory.GetHall(_hall.Id).AppendAsync(new JournalAppend(events, _hall.LocalTime(now), actor, []))).Records;
+        foreach (var record in records)
+        {
+            _fold.Apply(record);
+        }
         return View(withHistory: false);
     }
+
+    /// <summary>
+    /// When a follow-up opened now is due; null when that falls in a year the hall's calendar does not cover: the
+    /// visitor's rating is taken all the same, and the warning names the year to add.
+    /// </summary>
+    private DateTimeOffset? FollowUpDue(DateTimeOffset now)
+    {
+        try
+        {
+            return _hall.Deadline(now, _hall.Definition.FollowUpDays);
+        }
+        catch (CalendarYearNotCoveredException exception)
+        {
+            LogFollowUpNotOpened(logger, _ticketId, exception.Message);
+            return null;
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {TicketId} was rated without opening its follow-up: {Problem}")]
+    private static partial void LogFollowUpNotOpened(ILogger logger, string ticketId, string problem);
 
     /// <summary>Applies the ticket's journal events written since the last look.</summary>
     private async Task RefreshAsync()
@@ -121,6 +155,7 @@ public sealed class TicketGrain(HallCatalog catalog, HallJournals journals, Time
             TransferredFrom = ticket.TransferredFrom,
             TransferredTo = ticket.TransferredTo,
             History = withHistory ? [.. _fold.History] : null,
+            CaseId = _fold.CaseId,
         };
     }
 
@@ -146,6 +181,9 @@ internal sealed class TicketFold
 
     public TicketRating? Rating { get; private set; }
 
+    /// <summary>The case the ticket's service opened, if any.</summary>
+    public string? CaseId { get; private set; }
+
     public List<TicketHistoryEntry> History { get; } = [];
 
     public void Apply(JournalRecord record)
@@ -156,7 +194,12 @@ internal sealed class TicketFold
         }
 
         AppliedSeq = record.Seq;
-        History.Add(new TicketHistoryEntry(record.Seq, record.At, record.Type, record.Actor, record.Data, record.Hash));
+        History.Add(new TicketHistoryEntry(record.Seq, record.At, record.Type, record.Actor, EventCodec.Shown(record), record.Hash));
+        if (record.Event is CaseOpened opened)
+        {
+            CaseId = opened.CaseId;
+        }
+
         if (record.Event is TicketIssued issued)
         {
             Fact = TicketFact.From(issued, record.At);

@@ -197,10 +197,57 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
     {
         var ticket = RequireTicket(WindowState.Serving, "complete");
         var view = TicketView(TicketState.Completed);
-        var records = await AppendAsync(
-            Ending(new ServiceCompleted(ticket.TicketId, ticket.Number, ticket.Matter, _window.Id, State.Clerk!, Elapsed(ticket.StartedAt!.Value)), "completed"),
-            State.Clerk!);
-        return Finished(view, records[0]);
+        var events = Ending(new ServiceCompleted(ticket.TicketId, ticket.Number, ticket.Matter, _window.Id, State.Clerk!, Elapsed(ticket.StartedAt!.Value)), "completed");
+        var opened = OpenCase(ticket);
+        if (opened is not null)
+        {
+            events.Add(opened);
+        }
+
+        var records = await AppendAsync(events, State.Clerk!);
+        return Finished(view, records[0]) with { CaseId = opened?.CaseId, LookupCode = opened?.LookupCode };
+    }
+
+    /// <summary>
+    /// The case a completed service accepts when its matter has a promised time limit (受理): its id is the ticket's,
+    /// its lookup code six random digits from the cryptographic generator, its deadlines counted from now. None when a
+    /// deadline falls in a year the hall's calendar does not cover: the service still completes (a window must never
+    /// be stuck on a missing calendar year), and the warning names the year to add.
+    /// </summary>
+    private CaseOpened? OpenCase(CurrentTicket ticket)
+    {
+        if (!_hall.TryGetMatter(ticket.Matter, out var matter) || matter.PromisedDays is not { } promisedDays)
+        {
+            return null;
+        }
+
+        var now = _time.GetUtcNow();
+        DateTimeOffset promisedDue;
+        DateTimeOffset? statutoryDue;
+        try
+        {
+            promisedDue = _hall.Deadline(now, promisedDays);
+            statutoryDue = matter.StatutoryDays is { } statutoryDays ? _hall.Deadline(now, statutoryDays) : null;
+        }
+        catch (CalendarYearNotCoveredException exception)
+        {
+            LogCaseNotOpened(_logger, ticket.TicketId, exception.Message);
+            return null;
+        }
+
+        var code = System.Security.Cryptography.RandomNumberGenerator.GetInt32(0, 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+        return new CaseOpened(
+            ticket.TicketId,
+            ticket.Number,
+            ticket.Matter,
+            ticket.TicketId,
+            code,
+            _window.Id,
+            State.Clerk!,
+            promisedDays,
+            matter.StatutoryDays,
+            promisedDue,
+            statutoryDue);
     }
 
     public async Task<TicketView> NoShowAsync()
@@ -478,6 +525,9 @@ public sealed partial class WindowGrain : JournaledGrain<WindowRecord>, IWindowG
         ResolvedAt = _hall.LocalTime(now),
         Resolution = resolution,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ticket {TicketId} completed without opening its case: {Problem}")]
+    private static partial void LogCaseNotOpened(ILogger logger, string ticketId, string problem);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Alerts of {GrainId} could not be journaled; retrying")]
     private static partial void LogAlertsDeferred(ILogger logger, Exception exception, GrainId grainId);
