@@ -99,3 +99,19 @@ export function weekday(index) {
 export function count(n) {
   return new Intl.NumberFormat(lang()).format(n);
 }
+
+/**
+ * A deadline as the server writes it (the end of a working day: 00:00 of the next day, with the hall's offset), shown
+ * as the day it ends on: "2026-11-30 24:00"; any other instant as its date and time.
+ */
+export function deadline(iso) {
+  if (!iso) {
+    return '—';
+  }
+  if (iso.slice(11, 16) !== '00:00') {
+    return `${iso.slice(0, 10)} ${iso.slice(11, 16)}`;
+  }
+  const day = new Date(`${iso.slice(0, 10)}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  return `${day.toISOString().slice(0, 10)} 24:00`;
+}

@@ -5,7 +5,7 @@
 /* global echarts */
 import { api, errorTitle, hallConfig } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
-import { count, dateTime, duration, percent, weekday, windowNumber, windowTitle } from '../format.js';
+import { count, dateTime, deadline, duration, percent, weekday, windowNumber, windowTitle } from '../format.js';
 import { fill, h, localizePage, mountLangSwitch, routeParameters, setText } from '../ui.js';
 
 const groupings = ['hall', 'window', 'clerk', 'matter', 'hour', 'day'];
@@ -256,8 +256,8 @@ function renderCases() {
     h('td', { class: 'num' }, c.window ?? '—'),
     h('td', {}, t(`case.state.${c.state}`)),
     h('td', { class: 'num' }, local(c.acceptedAt)),
-    h('td', { class: 'num overtime' }, local(c.promisedDue)),
-    h('td', { class: `num ${c.level === 'statutoryRed' ? 'overtime' : ''}` }, local(c.statutoryDue)),
+    h('td', { class: 'num overtime' }, deadline(c.promisedDue)),
+    h('td', { class: `num ${c.level === 'statutoryRed' ? 'overtime' : ''}` }, deadline(c.statutoryDue)),
     h('td', {}, t(`case.level.${c.level}`)))));
 }
 

@@ -3,7 +3,7 @@
 // warnings as a banner with a sound the moment they fire.
 import { acknowledgeAlert, api, hallConfig } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
-import { duration, level, time, windowNumber } from '../format.js';
+import { deadline, duration, level, time, windowNumber } from '../format.js';
 import { connectHall } from '../live.js';
 import { HallModel } from '../model.js';
 import { alarm, enableSoundOnFirstGesture } from '../sound.js';
@@ -80,7 +80,7 @@ function showHandover(ticket) {
   setText($('case-due'), '—');
   panel.hidden = false;
   api(`/api/halls/${encodeURIComponent(hallId)}/cases/${encodeURIComponent(ticket.caseId)}`, { quiet: true })
-    .then(opened => setText($('case-due'), `${opened.promisedDue.slice(0, 10)} ${opened.promisedDue.slice(11, 16)}`))
+    .then(opened => setText($('case-due'), deadline(opened.promisedDue)))
     .catch(() => {});
 }
 
@@ -155,7 +155,7 @@ async function acknowledgeQuietly(alert) {
 function alertText(alert) {
   const matter = model.matterName(alert.matter);
   if (['caseDeadline', 'caseStatutoryOverdue', 'followUpOverdue'].includes(alert.kind)) {
-    const due = alert.due ? `${alert.due.slice(0, 10)} ${alert.due.slice(11, 16)}` : '—';
+    const due = deadline(alert.due);
     return t(`clerk.alert.${alert.kind}`, { matter, number: alert.number ?? alert.ticketId ?? '', due });
   }
   const value = model.alertValue(alert);

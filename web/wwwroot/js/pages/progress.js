@@ -2,6 +2,7 @@
 // the matter, the state, the acceptance and the promised deadline, and the steps with their times. No token: the
 // code is the key, a wrong one is "not found" like an unknown case, and the server limits look-ups per address.
 import { onLangChange, t } from '../i18n.js';
+import { deadline } from '../format.js';
 import { fill, h, localizePage, mountLangSwitch, routeParameters, setText } from '../ui.js';
 
 const [hallId] = routeParameters();
@@ -40,7 +41,7 @@ function render(progress) {
   state.dataset.state = progress.state;
   setText(state, t(`case.state.${progress.state}`));
   setText(document.getElementById('accepted'), local(progress.acceptedAt));
-  setText(document.getElementById('promised'), progress.promisedDue ? t('progress.by', { at: local(progress.promisedDue) }) : '—');
+  setText(document.getElementById('promised'), progress.promisedDue ? t('progress.by', { at: deadline(progress.promisedDue) }) : '—');
   fill(document.getElementById('steps'), ...(progress.steps ?? []).map(step =>
     h('li', { 'data-step': step.step },
       h('span', { class: 'step-name' }, t(`case.step.${step.step}`)),

@@ -3,7 +3,7 @@
 /* global echarts */
 import { acknowledgeAlert, hallConfig } from '../api.js';
 import { lang, onLangChange, t } from '../i18n.js';
-import { clock, duration, level, longDate, percent, time, windowNumber, windowTitle } from '../format.js';
+import { clock, deadline, duration, level, longDate, percent, time, windowNumber, windowTitle } from '../format.js';
 import { connectHall } from '../live.js';
 import { HallModel } from '../model.js';
 import { connectionStatus, fill, h, localizePage, mountLangSwitch, routeParameters, setText } from '../ui.js';
@@ -296,8 +296,6 @@ async function acknowledge(alert, button) {
 /** Cards of cases and follow-ups: about a deadline (a date), not a running duration. */
 const deadlineKinds = new Set(['caseDeadline', 'caseStatutoryOverdue', 'followUpOverdue']);
 
-/** The hall's local date and time as the server wrote it: 2026-11-23 17:00. */
-const localDue = iso => (iso ? `${iso.slice(0, 10)} ${iso.slice(11, 16)}` : '—');
 
 function alertTexts(alert) {
   const matter = model.matterName(alert.matter);
@@ -306,8 +304,8 @@ function alertTexts(alert) {
     return {
       title: `${t(`alert.${key}`)} · ${alert.number ?? alert.ticketId ?? ''}`,
       detail: alert.kind === 'followUpOverdue'
-        ? t('alert.followUpDetail', { number: alert.number ?? alert.ticketId ?? '', due: localDue(alert.due) })
-        : t('alert.caseDetail', { matter, due: localDue(alert.due) }),
+        ? t('alert.followUpDetail', { number: alert.number ?? alert.ticketId ?? '', due: deadline(alert.due) })
+        : t('alert.caseDetail', { matter, due: deadline(alert.due) }),
     };
   }
   const backlog = alert.kind === 'queueBacklog';
