@@ -157,6 +157,13 @@ public sealed class HallApi(HttpClient client, string hall) : IDisposable
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Any command of the hall's API with a JSON body, e.g. <c>cases/{id}/steps</c>.</summary>
+    public async Task PostAsync(string path, object body)
+    {
+        var response = await client.PostAsJsonAsync($"{Hall}/{path}", body, Json);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Any read of the hall's API, e.g. <c>reports/summary?from=…</c> or <c>journal/verify</c>.</summary>
     public async Task<T> GetAsync<T>(string path) =>
         (await client.GetFromJsonAsync<T>($"{Hall}/{path}", Json))!;

@@ -1,0 +1,112 @@
+using System.Text.Json;
+using HallMonitor.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace HallMonitor.Browser.Tests;
+
+/// <summary>
+/// Cases (办件) on the pages: the clerk console hands over the case number and lookup code, a visitor follows the
+/// case on /progress with them, and the wall shows a case's card when its deadline nears.
+/// </summary>
+public sealed class CaseTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    /// <summary>Monday 2026-11-23, 09:30 in Shanghai; BIZ-REG promises 1 working day, so its case is due Tuesday 24:00.</summary>
+    private static readonly DateTimeOffset Morning = new(2026, 11, 23, 1, 30, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task ClerkConsole_HandsOverTheCaseNumberAndLookupCode_WhenAServiceOpensACase()
+    {
+        await using var host = new PageHost();
+        using var api = host.Api();
+        await api.IssueAsync("BIZ-REG");
+        await api.OpenAsync("01", "王芳");
+        await api.CallNextAsync("01");
+        var ticket = await api.ActAsync("01", "start");
+        await using var page = await browser.OpenAsync(host, "/clerk/xinqu/01", 1280, 800);
+        await page.WaitUntilLiveAsync();
+
+        await page.Page.ClickAsync("[data-action='complete']");
+
+        var handover = page.Page.Locator("#case-handover");
+        await Expect(handover).ToBeVisibleAsync();
+        var opened = await api.GetAsync<JsonElement>($"cases/{ticket.TicketId}");
+        await Expect(handover.Locator("#case-id")).ToHaveTextAsync(opened.GetProperty("caseId").GetString()!);
+        await Expect(handover.Locator("#case-code")).ToHaveTextAsync(opened.GetProperty("lookupCode").GetString()!);
+        await Expect(handover.Locator("#case-due")).ToHaveTextAsync(DueText(opened));
+        await page.ScreenshotAsync("case-clerk-handover");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task Progress_ShowsAVisitorTheirCaseWithTheRightCode_NoNames_AndNotFoundWithAWrongOne()
+    {
+        await using var host = new PageHost();
+        using var api = host.Api();
+        var (caseId, code) = await OpenCaseAsync(api, "李秀英");
+        await api.PostAsync($"cases/{caseId}/steps", new { step = "review", note = "材料齐全，内部备注" });
+        await using var page = await browser.OpenAsync(host, "/progress/xinqu", 1000, 800);
+        var p = page.Page;
+
+        await p.FillAsync("#case-id", caseId);
+        await p.FillAsync("#code", code == "000000" ? "000001" : "000000");
+        await p.ClickAsync("#search");
+        await Expect(p.Locator("#message")).ToContainTextAsync("未查到该办件");
+        await Expect(p.Locator("#result")).ToBeHiddenAsync();
+
+        await p.FillAsync("#code", code);
+        await p.ClickAsync("#search");
+        await Expect(p.Locator("#matter")).ToHaveTextAsync("企业设立登记");
+        await Expect(p.Locator("#state")).ToHaveTextAsync("审查中");
+        await Expect(p.Locator("#steps li")).ToHaveCountAsync(2);
+        await Expect(p.Locator("#promised")).ToContainTextAsync("24:00");
+        await Expect(p.Locator("#message")).ToBeHiddenAsync();
+        var text = await p.InnerTextAsync("body");
+        Assert.DoesNotContain("李秀英", text, StringComparison.Ordinal);
+        Assert.DoesNotContain("内部备注", text, StringComparison.Ordinal);
+        await page.ScreenshotAsync("case-progress");
+        Assert.DoesNotContain(page.Errors, e => !e.Contains("404", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Wall_ShowsTheCaseCard_YellowOnTheLastWorkingDay_ThenRed()
+    {
+        var clock = new ManualTimeProvider(Morning);
+        await using var host = new PageHost(clock);
+        using var api = host.Api();
+        var (caseId, _) = await OpenCaseAsync(api, "王芳");
+        await using var page = await browser.OpenAsync(host, "/wall/xinqu", 1920, 1080);
+        await page.WaitUntilLiveAsync();
+        var card = page.Page.Locator($".alert[data-alert='case-{caseId}']");
+        await Expect(card).ToHaveCountAsync(0);
+
+        // Tuesday 00:30: less than one working day is left before Tuesday 24:00.
+        clock.Advance(TimeSpan.FromHours(15));
+        await Expect(card).ToHaveAttributeAsync("data-level", "warning");
+        await Expect(card.Locator(".alert-title")).ToContainTextAsync("办件临近时限");
+        await Expect(card).ToContainTextAsync("2026-11-24 24:00");
+        await page.ScreenshotAsync("case-wall-yellow");
+
+        // Wednesday 00:30: the promised deadline has passed.
+        clock.Advance(TimeSpan.FromHours(24));
+        await Expect(card).ToHaveAttributeAsync("data-level", "overtime");
+        await Expect(card.Locator(".alert-title")).ToContainTextAsync("办件超承诺时限");
+        Assert.Empty(page.Errors);
+    }
+
+    private static string DueText(JsonElement opened)
+    {
+        var due = opened.GetProperty("promisedDue").GetDateTimeOffset();
+        return $"{due.AddDays(-1):yyyy-MM-dd} 24:00";
+    }
+
+    /// <summary>Serves a BIZ-REG visitor at window 01 by <paramref name="clerk"/>: the completion opens a case.</summary>
+    private static async Task<(string CaseId, string Code)> OpenCaseAsync(HallApi api, string clerk)
+    {
+        await api.IssueAsync("BIZ-REG");
+        await api.OpenAsync("01", clerk);
+        await api.CallNextAsync("01");
+        await api.ActAsync("01", "start");
+        var completed = await api.ActAsync("01", "complete");
+        return (completed.CaseId!, completed.LookupCode!);
+    }
+}
