@@ -41,6 +41,30 @@ public sealed class PostgresReportStoreTests(SharedPostgres postgres)
         Assert.Null(await reports.ReadFactAsync(Hall, "20261123-A002"));
     }
 
+    [Fact]
+    public async Task Write_KeepsACasesAndAFollowUpsFacts_WithTheirTimesAndOffsets()
+    {
+        await using var store = SharedPostgres.Open(await postgres.NewDatabaseAsync());
+        var reports = new PostgresReportStore(store);
+        var accepted = new DateTimeOffset(2026, 11, 23, 9, 30, 0, TimeSpan.FromHours(8));
+        var fact = Fact("C001", 23, TicketState.Completed);
+        fact.CaseStage = CaseState.Decided;
+        fact.CaseAcceptedAt = accepted;
+        fact.CasePromisedDue = new DateTimeOffset(2026, 11, 27, 0, 0, 0, TimeSpan.FromHours(8));
+        fact.CaseStatutoryDue = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.FromHours(8));
+        fact.CaseDecidedAt = accepted.AddDays(2);
+        fact.FollowUpDue = new DateTimeOffset(2026, 12, 1, 0, 0, 0, TimeSpan.FromHours(8));
+        fact.FollowUpClosedAt = accepted.AddDays(1);
+
+        await reports.WriteAsync(Hall, [fact], 7);
+        var read = (await reports.ReadFactAsync(Hall, fact.TicketId))!;
+
+        Assert.Equal(
+            (fact.CaseStage, fact.CaseAcceptedAt, fact.CasePromisedDue, fact.CaseStatutoryDue, fact.CaseDecidedAt, fact.FollowUpDue, fact.FollowUpClosedAt),
+            (read.CaseStage, read.CaseAcceptedAt, read.CasePromisedDue, read.CaseStatutoryDue, read.CaseDecidedAt, read.FollowUpDue, read.FollowUpClosedAt));
+        Assert.Equal(TimeSpan.FromHours(8), read.CaseDecidedAt!.Value.Offset);
+    }
+
     private static TicketFact Fact(string number, int day, TicketState state = TicketState.Waiting) => new()
     {
         TicketId = $"202611{day}-{number}",
