@@ -93,6 +93,33 @@ public sealed class CaseTests(BrowserFixture browser) : IClassFixture<BrowserFix
         Assert.Empty(page.Errors);
     }
 
+    [Fact]
+    public async Task Audit_ListsABadReviewsFollowUp_AndASupervisorClosesItWithANote()
+    {
+        await using var host = new PageHost();
+        using var api = host.Api();
+        await api.IssueAsync("TAX-INV");
+        await api.OpenAsync("07", "孙磊");
+        var ticket = await api.CallNextAsync("07");
+        await api.ActAsync("07", "start");
+        await api.ActAsync("07", "complete");
+        await api.RateAsync(ticket.TicketId, 1, "等太久了");
+        await using var page = await browser.OpenAsync(host, "/audit/xinqu", 1920, 1080);
+        var followUp = page.Page.Locator($".followup[data-followup='{ticket.TicketId}']");
+
+        await Expect(followUp).ToContainTextAsync("等太久了");
+        await Expect(followUp).ToContainTextAsync("评价 1 分");
+        await followUp.Locator("input").FillAsync("已电话回访，调整叫号安排");
+        await page.ScreenshotAsync("case-audit-followup");
+        await followUp.Locator("button").ClickAsync();
+
+        await Expect(followUp).ToHaveCountAsync(0);
+        await Expect(page.Page.Locator("#followups-empty")).ToBeVisibleAsync();
+        var closed = await api.GetAsync<JsonElement[]>("followups?state=all");
+        Assert.Equal(("closed", "已电话回访，调整叫号安排"), closed.Select(f => (f.GetProperty("state").GetString(), f.GetProperty("note").GetString())).Single());
+        Assert.Empty(page.Errors);
+    }
+
     private static string DueText(JsonElement opened)
     {
         var due = opened.GetProperty("promisedDue").GetDateTimeOffset();

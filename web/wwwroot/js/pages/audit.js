@@ -224,6 +224,43 @@ function renderReport() {
   renderCharts();
 }
 
+// ── Follow-ups of bad reviews (差评整改): the open ones, closed by a supervisor with a note ───────────────
+let followUps = [];
+
+async function loadFollowUps() {
+  try {
+    followUps = await api(`${hallPath}/followups?state=open`, { quiet: true });
+  } catch {
+    followUps = []; // an auditor's token reads them through the reports only
+  }
+  renderFollowUps();
+}
+
+function renderFollowUps() {
+  $('followups-empty').hidden = followUps.length > 0;
+  fill($('followups'), ...followUps.map(followUp => {
+    const note = h('input', { type: 'text', maxlength: 500, required: true, placeholder: t('audit.followUpNote'), 'aria-label': t('audit.followUpNote') });
+    const form = h('form', { class: 'followup-close' }, note, h('button', { class: 'btn small primary', type: 'submit' }, t('audit.followUpClose')));
+    form.addEventListener('submit', async event => {
+      event.preventDefault();
+      try {
+        await api(`${hallPath}/followups/${encodeURIComponent(followUp.followUpId)}/close`, { method: 'POST', body: { note: note.value.trim() } });
+        await loadFollowUps();
+      } catch {
+        // the toast says why
+      }
+    });
+    return h('li', { class: 'followup', dataset: { followup: followUp.followUpId, overdue: String(followUp.overdue) } },
+      h('div', { class: 'followup-head' },
+        h('strong', { class: 'num' }, followUp.number),
+        h('span', {}, `${matterName(followUp.matter)} · ${followUp.window ? windowTitle(config.windows.find(w => w.id === followUp.window)?.name ?? followUp.window) : ''}`),
+        h('span', { class: 'followup-score' }, t('audit.followUpScore', { score: followUp.score })),
+        h('span', { class: `followup-due ${followUp.overdue ? 'overtime' : ''}` }, t('audit.followUpDue', { due: deadline(followUp.due) }))),
+      followUp.comment ? h('p', { class: 'followup-comment' }, followUp.comment) : null,
+      form);
+  }));
+}
+
 // ── Cases (办件时限监察) and follow-ups of bad reviews ───────────────────────────────────────────────────
 const caseColumns = ['accepted', 'decided', 'decidedOnTime', 'onTimeRate', 'open', 'openOverdue', 'followUpsOpened', 'followUpsClosedOnTime', 'followUpsOverdue'];
 
@@ -743,6 +780,7 @@ function renderTicket() {
 // ── Putting it together ───────────────────────────────────────────────────────────────────────────────
 function renderAll() {
   renderToolbar();
+  renderFollowUps();
   renderReport();
   renderVerification();
   renderTicket();
@@ -752,6 +790,7 @@ remember();
 renderAll();
 load();
 verify();
+loadFollowUps();
 if (ticketId) {
   lookUp(ticketId);
 }
