@@ -34,6 +34,18 @@ public sealed class CaseTests(BrowserFixture browser) : IClassFixture<BrowserFix
         await Expect(handover.Locator("#case-code")).ToHaveTextAsync(opened.GetProperty("lookupCode").GetString()!);
         await Expect(handover.Locator("#case-due")).ToHaveTextAsync(DueText(opened));
         await page.ScreenshotAsync("case-clerk-handover");
+
+        // The window's open cases, each with the steps that may come next.
+        var row = page.Page.Locator($"#case-list li[data-case='{ticket.TicketId}']");
+        await row.Locator("button[data-step='review']").ClickAsync();
+        await Expect(row).ToContainTextAsync("审查中");
+        await row.Locator("button[data-step='decide']").ClickAsync();
+        await Expect(row.Locator("button[data-step='deliver']")).ToBeVisibleAsync();
+        await row.Locator("button[data-step='deliver']").ClickAsync();
+        await Expect(row).ToHaveCountAsync(0);
+        var delivered = await api.GetAsync<JsonElement>($"cases/{ticket.TicketId}");
+        Assert.Equal(["accepted", "review", "decide", "deliver"], delivered.GetProperty("steps").EnumerateArray().Select(s => s.GetProperty("step").GetString()));
+        Assert.Equal("王芳", delivered.GetProperty("steps")[1].GetProperty("by").GetString());
         Assert.Empty(page.Errors);
     }
 

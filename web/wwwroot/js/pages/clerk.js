@@ -60,7 +60,10 @@ const handlers = {
   },
   recall: () => act('recall'),
   start: () => act('start'),
-  complete: async () => showHandover(await act('complete')),
+  complete: async () => {
+    showHandover(await act('complete'));
+    loadCases();
+  },
   'no-show': () => act('no-show'),
   transfer: async () => showTransfer(true),
   pause: () => act('pause', clerkBody()),
@@ -85,6 +88,45 @@ function showHandover(ticket) {
 }
 
 $('case-dismiss').addEventListener('click', () => { $('case-handover').hidden = true; });
+
+// ── The cases this window accepted (办件), with the steps that may come next ────────────────────────────
+const nextSteps = { accepted: ['review'], inReview: ['awaitMaterials', 'decide'], awaitingMaterials: ['resume'], decided: ['deliver'] };
+let cases = [];
+let casesLoading = null;
+
+function loadCases() {
+  casesLoading ??= api(`/api/halls/${encodeURIComponent(hallId)}/cases?state=all`, { quiet: true })
+    .then(all => { cases = all.filter(c => c.window === windowId && c.state !== 'delivered'); })
+    .catch(() => { cases = []; })
+    .finally(() => { casesLoading = null; renderCases(); });
+  return casesLoading;
+}
+
+async function step(caseId, next) {
+  try {
+    await api(`/api/halls/${encodeURIComponent(hallId)}/cases/${encodeURIComponent(caseId)}/steps`, { method: 'POST', body: { step: next, by: myWindow()?.clerk ?? undefined } });
+  } catch {
+    // the toast says why (a step out of order, a case of another window)
+  }
+  await loadCases();
+}
+
+function renderCases() {
+  setText($('cases-total'), t('clerk.casesTotal', { n: cases.length }));
+  const list = $('case-list');
+  if (cases.length === 0) {
+    list.replaceChildren(h('li', { class: 'empty' }, t('clerk.noCases')));
+    return;
+  }
+  list.replaceChildren(...cases.map(c => h('li', { dataset: { case: c.caseId, level: c.level } },
+    h('span', { class: 'name' }, h('strong', { class: 'num' }, c.number ?? c.caseId), ` ${c.matterName ?? model.matterName(c.matter)}`,
+      h('small', {}, `${t(`case.state.${c.state}`)} · ${t('clerk.caseDue', { due: deadline(c.promisedDue) })}`)),
+    h('span', { class: 'case-steps' }, ...(nextSteps[c.state] ?? []).map(next => {
+      const button = h('button', { type: 'button', class: 'btn small', dataset: { step: next } }, t(`clerk.step.${next}`));
+      button.addEventListener('click', () => { button.disabled = true; step(c.caseId, next); });
+      return button;
+    })))));
+}
 
 for (const button of document.querySelectorAll('[data-action]')) {
   button.addEventListener('click', () => handlers[button.dataset.action]().catch(() => {}));
@@ -349,6 +391,9 @@ connectHall({
   onEvent: event => {
     const stale = model.apply(event);
     render();
+    if (event.type === 'caseOpened' || event.type === 'caseStepped') {
+      loadCases();
+    }
     return stale;
   },
   onAlert: alert => {
@@ -370,5 +415,11 @@ setInterval(() => {
     renderAlerts();
   }
 }, 1000);
-onLangChange(() => live && render());
+onLangChange(() => {
+  renderCases();
+  if (live) {
+    render();
+  }
+});
+loadCases();
 renderButtons();
