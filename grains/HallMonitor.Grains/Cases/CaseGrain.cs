@@ -181,22 +181,7 @@ public sealed partial class CaseGrain : JournaledGrain<CaseRecord>, ICaseGrain
             return;
         }
 
-        if (State.Opened is null && TicketNumber.TryParseTicketId(_caseId, out _))
-        {
-            var records = await _journal.ReadAsync(new JournalQuery { TicketId = _caseId, Limit = 10_000 });
-            if (!records.Any(r => r.Event is CaseOpened))
-            {
-                DeactivateOnIdle();
-                throw NotFound();
-            }
-        }
-        else if (State.Opened is null)
-        {
-            DeactivateOnIdle();
-            throw NotFound();
-        }
-
-        await RestoreAsync(_journal, after => new JournalQuery { AfterSeq = after, TicketId = _caseId, Limit = 5000 }, CancellationToken.None);
+        await RestoreTicketEventsAsync<CaseOpened>(_journal, _caseId, checkpointed: State.Opened is not null, NotFound);
         _restored = true;
         ArmCardTimer();
     }

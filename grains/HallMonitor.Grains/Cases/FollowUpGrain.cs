@@ -151,19 +151,8 @@ public sealed partial class FollowUpGrain : JournaledGrain<FollowUpRecord>, IFol
             return;
         }
 
-        if (State.Opened is null)
-        {
-            var records = TicketNumber.TryParseTicketId(_id, out _)
-                ? await _journal.ReadAsync(new JournalQuery { TicketId = _id, Limit = 10_000 })
-                : [];
-            if (!records.Any(r => r.Event is FollowUpOpened))
-            {
-                DeactivateOnIdle();
-                throw new NotFoundException($"Hall '{_hall.Id}' has no follow-up '{_id}'.");
-            }
-        }
-
-        await RestoreAsync(_journal, after => new JournalQuery { AfterSeq = after, TicketId = _id, Limit = 5000 }, CancellationToken.None);
+        await RestoreTicketEventsAsync<FollowUpOpened>(
+            _journal, _id, checkpointed: State.Opened is not null, () => new NotFoundException($"Hall '{_hall.Id}' has no follow-up '{_id}'."));
         _restored = true;
         ArmTimer();
     }

@@ -57,6 +57,30 @@ public abstract partial class JournaledGrain<TState> : Grain
     /// <summary>Whether this grain's appends are refused when its own stream moved (on by default; see <see cref="Stream"/>).</summary>
     protected virtual bool GuardsOwnStream => true;
 
+    /// <summary>
+    /// For a grain whose events are one ticket's journal events (a case, a follow-up): restores it when it has a
+    /// checkpoint or the ticket's events hold its <typeparamref name="TOpened"/> event; otherwise deactivates and
+    /// throws <paramref name="notFound"/>, so that an id that names nothing (a typo, a probe) leaves no checkpoint and
+    /// no activation behind.
+    /// </summary>
+    protected async Task RestoreTicketEventsAsync<TOpened>(HallJournal journal, string ticketId, bool checkpointed, Func<Exception> notFound)
+        where TOpened : HallEvent
+    {
+        if (!checkpointed)
+        {
+            var records = TicketNumber.TryParseTicketId(ticketId, out _)
+                ? await journal.ReadAsync(new JournalQuery { TicketId = ticketId, Limit = 10_000 })
+                : [];
+            if (!records.Any(r => r.Event is TOpened))
+            {
+                DeactivateOnIdle();
+                throw notFound();
+            }
+        }
+
+        await RestoreAsync(journal, after => new JournalQuery { AfterSeq = after, TicketId = ticketId, Limit = 5000 }, CancellationToken.None);
+    }
+
     /// <summary>Loads the events written after the checkpoint and keeps checkpointing while active.</summary>
     protected async Task RestoreAsync(HallJournal journal, Func<long, JournalQuery> eventsAfter, CancellationToken cancellationToken)
     {
