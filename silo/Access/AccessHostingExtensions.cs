@@ -135,6 +135,9 @@ public static class AccessHostingExtensions
         // Request lines carry query strings, and a hub's or a page's may carry a token: never log them.
         builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
         builder.Logging.AddFilter("Microsoft.AspNetCore.Routing.EndpointMiddleware", LogLevel.Warning);
+
+        // One line per refused request ("was challenged") says nothing the 401 does not, and anyone can cause them.
+        builder.Logging.AddFilter(typeof(TokenAuthenticationHandler).FullName, LogLevel.Warning);
         return builder;
     }
 
