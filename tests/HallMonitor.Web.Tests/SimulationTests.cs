@@ -46,11 +46,22 @@ public sealed class SimulationTests
         Assert.Null(simulation!.Speed);
     }
 
+    [Fact]
+    public async Task Simulate_WithAnAuthSection_IsRefusedAtStartUp()
+    {
+        var auth = new AuthDefinition { Tokens = [AccessFixture.Tokens["kiosk-east"].Definition] };
+        await using var factory = new SimulationFactory(speed: 60, auth);
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("HallMonitor:Simulate needs a halls file without an 'auth' section", error.ToString());
+    }
+
     private static async Task<HallSnapshot> SnapshotAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<HallSnapshot>($"{Api.Hall}/snapshot", Api.Json))!;
 
     /// <summary>The application simulating at <c>speed</c>, its simulator calling in through the test server.</summary>
-    private sealed class SimulationFactory(double speed) : ApiFactory
+    private sealed class SimulationFactory(double speed, AuthDefinition? auth = null) : ApiFactory(auth: auth)
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
