@@ -19,7 +19,7 @@ public sealed partial class HallSimulator(
     SimulationClientFactory clients,
     ILogger<HallSimulator> logger) : BackgroundService
 {
-    /// <summary>How far the simulator moves per step, in simulated time.</summary>
+    /// <summary>How far the simulator moves per step, in simulated time, when its calls keep up.</summary>
     private static readonly TimeSpan Step = TimeSpan.FromSeconds(20);
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -55,13 +55,17 @@ public sealed partial class HallSimulator(
         var halls = catalog.Halls.Select(hall => new SimulatedHall(hall, new SimulatedApi(http, hall.Id, logger), random)).ToList();
         try
         {
+            var last = clock.GetUtcNow();
             while (true)
             {
+                // Arrivals over the time that really passed: at high speeds the calls of a step take longer than the step.
                 var now = clock.GetUtcNow();
+                var elapsed = now - last;
+                last = now;
                 var open = false;
                 foreach (var hall in halls)
                 {
-                    open |= await hall.StepAsync(now, Step, stoppingToken);
+                    open |= await hall.StepAsync(now, elapsed, stoppingToken);
                 }
 
                 if (!open)

@@ -34,13 +34,13 @@ internal sealed class SimulatedHall
     /// <summary>Tickets the simulator has taken in this hall.</summary>
     public int Issued { get; private set; }
 
-    /// <summary>Moves the hall on to <paramref name="now"/>; false once every window has closed for the day.</summary>
-    public async Task<bool> StepAsync(DateTimeOffset now, TimeSpan step, CancellationToken cancellationToken)
+    /// <summary>Moves the hall on to <paramref name="now"/>, <paramref name="elapsed"/> after the last step; false once every window has closed for the day.</summary>
+    public async Task<bool> StepAsync(DateTimeOffset now, TimeSpan elapsed, CancellationToken cancellationToken)
     {
         var local = TimeOnly.FromDateTime(_hall.LocalTime(now).DateTime);
         if (local >= SimulationHostingExtensions.Opening && local < LastArrival)
         {
-            var arrivals = Poisson(ArrivalsPerHour(local) * step.TotalHours);
+            var arrivals = Poisson(ArrivalsPerHour(local) * elapsed.TotalHours);
             for (var i = 0; i < arrivals; i++)
             {
                 await ArriveAsync(cancellationToken);
