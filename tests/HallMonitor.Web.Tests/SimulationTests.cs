@@ -57,15 +57,28 @@ public sealed class SimulationTests
         Assert.Contains("HallMonitor:Simulate needs a halls file without an 'auth' section", error.ToString());
     }
 
+    [Fact]
+    public async Task Simulate_AsAClientOfACluster_IsRefusedAtStartUp()
+    {
+        await using var factory = new SimulationFactory(speed: 60) { Silo = "client" };
+
+        var error = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+
+        Assert.Contains("does not drive a cluster (HallMonitor:Silo=client)", error.ToString());
+    }
+
     private static async Task<HallSnapshot> SnapshotAsync(HttpClient client) =>
         (await client.GetFromJsonAsync<HallSnapshot>($"{Api.Hall}/snapshot", Api.Json))!;
 
     /// <summary>The application simulating at <c>speed</c>, its simulator calling in through the test server.</summary>
     private sealed class SimulationFactory(double speed, AuthDefinition? auth = null) : ApiFactory(auth: auth)
     {
+        public string Silo { get; init; } = "embedded";
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
+            builder.UseSetting("HallMonitor:Silo", Silo);
             builder.UseSetting("HallMonitor:Simulate", speed.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.ConfigureServices(services => services.AddSingleton<SimulationClientFactory>(sp => () => ((TestServer)sp.GetRequiredService<IServer>()).CreateClient()));
         }

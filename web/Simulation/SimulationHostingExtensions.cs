@@ -26,6 +26,12 @@ public static class SimulationHostingExtensions
             return builder;
         }
 
+        if (HallMonitorOptions.Read(builder.Configuration).Silo.Equals("client", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new InvalidOperationException(
+                "HallMonitor:Simulate runs the halls in this process on throw-away storage; it does not drive a cluster (HallMonitor:Silo=client).");
+        }
+
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             [$"{HallMonitorOptions.Section}:Storage"] = "memory",
