@@ -7,6 +7,7 @@ if (args is [TokenCommand.Name, ..])
 
 var builder = WebApplication.CreateBuilder(args);
 
+builder.AddHallMonitorSimulation();
 builder.AddHallMonitorOrleans();
 builder.AddHallMonitorApi();
 builder.AddHallMonitorAccess();
@@ -30,6 +31,7 @@ app.MapAlertApi();
 app.MapCaseApi();
 app.MapReportApi();
 app.MapAdminApi();
+app.MapSimulationApi();
 app.MapHub<HallHub>("/hubs/hall").RequireAuthorization(AccessHostingExtensions.SignedInPolicy);
 app.MapHallMonitorDashboard();
 app.LogStartup();

@@ -76,4 +76,13 @@ public sealed class HallMonitorOptions
     /// </summary>
     public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// 0 (off), or 1–3600: simulate a service day of the configured halls on a clock this many times faster than real
+    /// time, on throw-away storage, driven through the process's own HTTP API (the demo).
+    /// </summary>
+    public double Simulate { get; set; }
+
+    /// <summary>The seed of the simulator's random numbers: the same seed and speed give the same visitors.</summary>
+    public int SimulationSeed { get; set; } = 20261127;
+
 }

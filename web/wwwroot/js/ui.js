@@ -121,3 +121,20 @@ export function localizePage() {
 export function routeParameters() {
   return location.pathname.split('/').filter(Boolean).slice(1).map(decodeURIComponent);
 }
+
+/**
+ * While the server simulates a service day (`HallMonitor:Simulate`), marks the page "模拟 ×60 / Simulated ×60" next to
+ * `anchor`, so that nobody takes the figures for a real hall's.
+ */
+export async function showSimulationBadge(anchor) {
+  let status;
+  try {
+    const response = await fetch('/api/simulation', { headers: { accept: 'application/json' } });
+    status = response.ok ? await response.json() : null;
+  } catch {
+    return;
+  }
+  if (status?.speed && !document.querySelector('.sim-badge')) {
+    anchor.after(h('span', { class: 'sim-badge', title: 'HallMonitor:Simulate' }, `模拟 ×${status.speed} / Simulated ×${status.speed}`));
+  }
+}

@@ -6,7 +6,7 @@
 import { api, errorTitle, hallConfig } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
 import { count, dateTime, deadline, duration, percent, weekday, windowNumber, windowTitle } from '../format.js';
-import { fill, h, localizePage, mountLangSwitch, routeParameters, setText } from '../ui.js';
+import { fill, h, localizePage, mountLangSwitch, routeParameters, setText, showSimulationBadge } from '../ui.js';
 
 const groupings = ['hall', 'window', 'clerk', 'matter', 'hour', 'day'];
 const presetNames = ['today', 'week', 'month', 'lastMonth', 'last30'];
@@ -105,6 +105,7 @@ function remember() {
 
 // ── Header and toolbar ────────────────────────────────────────────────────────────────────────────────
 setText($('hall-name'), config.name);
+showSimulationBadge($('hall-name'));
 
 const fromInput = $('from');
 const toInput = $('to');

@@ -6,7 +6,7 @@ import { clock, time, windowNumber } from '../format.js';
 import { connectHall } from '../live.js';
 import { HallModel } from '../model.js';
 import { chime, enableSound, soundAllowed } from '../sound.js';
-import { connectionStatus, fill, h, localizePage, mountLangSwitch, parts, routeParameters, setText } from '../ui.js';
+import { connectionStatus, fill, h, localizePage, mountLangSwitch, parts, routeParameters, setText, showSimulationBadge } from '../ui.js';
 
 const kept = 12;
 const chineseDigits = '零一二三四五六七八九';
@@ -140,6 +140,7 @@ function renderRecent() {
 
 function render() {
   setText($('hall-name'), config.name);
+  showSimulationBadge($('hall-name'));
   document.title = `${config.name} · ${t('calling.pageTitle')}`;
   renderCurrent();
   renderRecent();

@@ -7,7 +7,7 @@ import { deadline, duration, level, time, windowNumber } from '../format.js';
 import { connectHall } from '../live.js';
 import { HallModel } from '../model.js';
 import { alarm, enableSoundOnFirstGesture } from '../sound.js';
-import { connectionStatus, h, localizePage, mountLangSwitch, parts, routeParameters, setText, toast } from '../ui.js';
+import { connectionStatus, h, localizePage, mountLangSwitch, parts, routeParameters, setText, showSimulationBadge, toast } from '../ui.js';
 
 /** The actions that fit each window state; every other button is disabled. */
 const allowed = {
@@ -290,6 +290,7 @@ function renderHeader() {
   setText($('window-no'), windowNumber(windowId));
   setText($('window-name'), definition.name);
   setText($('hall-name'), config.name);
+  showSimulationBadge($('hall-name'));
   document.title = `${definition.name} · ${t('clerk.pageTitle')}`;
   const state = window?.state ?? 'closed';
   const badge = $('state-badge');

@@ -5,7 +5,7 @@ import { onLangChange, t } from '../i18n.js';
 import { clock, minutes } from '../format.js';
 import { connectHall } from '../live.js';
 import { HallModel } from '../model.js';
-import { connectionStatus, fill, h, localizePage, mountLangSwitch, parts, routeParameters, setText } from '../ui.js';
+import { connectionStatus, fill, h, localizePage, mountLangSwitch, parts, routeParameters, setText, showSimulationBadge } from '../ui.js';
 
 const returnAfterSeconds = 20;
 
@@ -68,6 +68,7 @@ function renderCounts() {
 
 function render() {
   setText($('hall-name'), config.name);
+  showSimulationBadge($('hall-name'));
   document.title = `${config.name} · ${t('kiosk.pageTitle')}`;
   renderCategories();
   renderMatters();

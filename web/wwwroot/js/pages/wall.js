@@ -6,7 +6,7 @@ import { lang, onLangChange, t } from '../i18n.js';
 import { clock, deadline, duration, level, longDate, percent, time, windowNumber, windowTitle } from '../format.js';
 import { connectHall } from '../live.js';
 import { HallModel } from '../model.js';
-import { connectionStatus, fill, h, localizePage, mountLangSwitch, routeParameters, setText } from '../ui.js';
+import { connectionStatus, fill, h, localizePage, mountLangSwitch, routeParameters, setText, showSimulationBadge } from '../ui.js';
 
 const states = ['idle', 'calling', 'serving', 'paused', 'closed'];
 const dutyKey = 'hallmonitor.duty';
@@ -26,6 +26,7 @@ const remPx = () => Number.parseFloat(getComputedStyle(document.documentElement)
 // ── Header ────────────────────────────────────────────────────────────────────────────────────────────
 function renderHeader() {
   setText($('hall-name'), config.name);
+  showSimulationBadge($('hall-name'));
   document.title = `${config.name} · ${t('wall.pageTitle')}`;
   const now = new Date(model.now());
   setText($('date'), longDate(now, model.timeZone));
