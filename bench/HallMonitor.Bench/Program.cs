@@ -4,6 +4,7 @@ using HallMonitor.Bench.Dispatch;
 using HallMonitor.Bench.Journal;
 using HallMonitor.Bench.Lifecycles;
 using HallMonitor.Bench.Reports;
+using HallMonitor.Bench.Startup;
 using Microsoft.Extensions.Configuration;
 
 namespace HallMonitor.Bench;
@@ -24,6 +25,7 @@ internal static class BenchProgram
         ["dispatch-index", .. var rest] => BenchmarkSuite.Run<DispatchIndexBenchmarks>(rest),
         ["reports", .. var rest] => await ReportsDriver.RunAsync(Options(rest)),
         ["alerts", .. var rest] => await AlertsDriver.RunAsync(Options(rest)),
+        ["startup", .. var rest] => await StartupDriver.RunAsync(Options(rest)),
         _ => Usage(),
     };
 
@@ -46,6 +48,8 @@ internal static class BenchProgram
           dispatch-index  BenchmarkDotNet: the dispatch index alone, 10, 100, 1,000 matters
           reports       driver: a year of one busy hall (~300,000 events), then one-month summaries [--tickets-per-day 240]
           alerts        driver: how late overtime alerts reach a SignalR client, with 100,000 tickets waiting [--waiting 100000]
+          startup       driver: the Release web process from start to ready on a journal of 1,000,000 events, with and
+                        without checkpoints, beside an empty journal [--events 1000000] [--rounds 3] [--folder <kept data>]
         """);
         return 2;
     }
