@@ -189,6 +189,42 @@ internal static class BoundarySamples
         Overdue = true,
     };
 
+    public static StaffingHour StaffingHour { get; } = new()
+    {
+        From = At.AddMinutes(-41).AddTicks(-1_234_567),
+        To = At.AddMinutes(19).AddTicks(-1_234_567),
+        ArrivalsPerHour = 7.38,
+        HandleSeconds = 912.5,
+        WindowsNeeded = 3,
+        Basis = ArrivalBasis.AllDays,
+        Days = 6,
+    };
+
+    public static MatterForecast MatterForecast { get; } = new()
+    {
+        Matter = Matter,
+        Name = "企业设立登记",
+        Sector = "商事登记",
+        Waiting = 7,
+        ServingWindows = 2,
+        WaitTargetSeconds = 1800,
+        LastCallAt = At.AddMinutes(48),
+        PastTarget = 2,
+        HandleSeconds = 912.5,
+        HandleBasis = HandleBasis.Target,
+        Staffing = [StaffingHour, StaffingHour with { WindowsNeeded = 4 }],
+    };
+
+    public static SectorForecast SectorForecast { get; } = new()
+    {
+        Sector = "商事登记",
+        Matters = [Matter, "BIZ-CHG"],
+        WindowsOpen = 3,
+        WaitTargetSeconds = 900,
+        Waiting = 9,
+        Staffing = [StaffingHour],
+    };
+
     public static CaseReportRow CaseRow { get; } = new()
     {
         Key = Matter,
@@ -381,6 +417,11 @@ internal static class BoundarySamples
         new QueueReport(Matter, new QueueHead(TicketId, Priority: true, At.AddMinutes(-20), Seq: 40), Taken: true),
         new TransferOutcome(Transferred, NewLeg),
         new QueueView(Matter, Waiting: 7, PriorityWaiting: 2, OldestIssuedAt: At.AddMinutes(-22), TicketIds: ["20261123-A008", "20261123-A009"]),
+        new HallForecast { Hall = "xinqu", At = At, Weeks = 8, Matters = [MatterForecast], Sectors = [SectorForecast], Predicted = true },
+        MatterForecast,
+        SectorForecast,
+        StaffingHour,
+        new MatterDay { Day = ServiceDay, Matter = Matter, Issued = [.. Enumerable.Range(0, 24).Select(hour => hour is >= 9 and < 17 ? hour : 0)], Handled = 12, HandleSecondsTotal = 10_950.5 },
     ];
 
     /// <summary>The domain exceptions a grain call can end with, thrown so that they carry a stack trace.</summary>
