@@ -12,6 +12,9 @@ public sealed record HallForecast
     /// <summary>The share of tickets the advice calls within the wait target.</summary>
     public const double Share = 0.9;
 
+    /// <summary>The most hours a forecast covers.</summary>
+    public const int MaxHours = 12;
+
     [Id(0)]
     public required string Hall { get; init; }
 

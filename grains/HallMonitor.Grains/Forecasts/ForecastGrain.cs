@@ -11,8 +11,6 @@ public sealed class ForecastGrain(HallCatalog catalog, TimeProvider time) : Grai
     /// <summary>How long today's arrivals are reused before they are read again.</summary>
     public static readonly TimeSpan TodayFresh = TimeSpan.FromMinutes(1);
 
-    public const int MaxHours = 12;
-
     private readonly List<MatterDay> _past = [];
     private DateOnly _learntThrough = DateOnly.MinValue;
     private IReadOnlyList<MatterDay> _today = [];
@@ -21,9 +19,9 @@ public sealed class ForecastGrain(HallCatalog catalog, TimeProvider time) : Grai
 
     public async Task<HallForecast> GetForecastAsync(int hours)
     {
-        if (hours is < 1 or > MaxHours)
+        if (hours is < 1 or > HallForecast.MaxHours)
         {
-            throw new InvalidRequestException($"A forecast covers 1 to {MaxHours} hours.");
+            throw new InvalidRequestException($"A forecast covers 1 to {HallForecast.MaxHours} hours.");
         }
 
         var hall = catalog.GetHall(this.GetPrimaryKeyString());
