@@ -2,6 +2,7 @@
 // live alert list. It starts from the snapshot and applies each journal event; a clock ticks the timers.
 /* global echarts */
 import { acknowledgeAlert, hallConfig } from '../api.js';
+import { basisText, hourLabel, shortfall, staffingForecast } from '../forecast.js';
 import { lang, onLangChange, t } from '../i18n.js';
 import { clock, deadline, duration, level, longDate, percent, time, windowNumber, windowTitle } from '../format.js';
 import { connectHall } from '../live.js';
@@ -396,6 +397,69 @@ function tickAlerts() {
   }
 }
 
+// ── Staffing advice ───────────────────────────────────────────────────────────────────────────────────
+// Per sector, the windows needed in the coming hours beside those open now, red where short. Asked for once a
+// minute and whenever the hall's hour turns (a simulated hall's hours pass quickly); a token without the
+// permission leaves the panel hidden.
+const staffingHours = 4;
+let forecast = null;
+let forecastHour = null;
+
+async function loadForecast() {
+  forecastHour = clock(new Date(model.now()), model.timeZone).slice(0, 2);
+  try {
+    forecast = await staffingForecast(hallId, staffingHours);
+  } catch {
+    forecast = null;
+  }
+  renderStaffing();
+}
+
+function renderStaffing() {
+  const panel = $('staffing-panel');
+  panel.hidden = forecast === null;
+  if (forecast === null) {
+    return;
+  }
+  const sectors = [...forecast.sectors].sort((a, b) =>
+    shortfall(b.staffing[0], b.windowsOpen) - shortfall(a.staffing[0], a.windowsOpen)
+    || (b.staffing[0].windowsNeeded ?? 0) - (a.staffing[0].windowsNeeded ?? 0)
+    || b.waiting - a.waiting);
+  const hours = forecast.sectors[0]?.staffing ?? [];
+  setText($('staffing-note'), t('wall.staffingNote', { basis: hours.length > 0 ? basisText(hours[0]) : '' }));
+  const head = h('tr', {},
+    h('th', { class: 'staffing-sector' }, t('wall.staffingSector')),
+    h('th', {}, t('wall.staffingOpen')),
+    ...hours.map(row => h('th', {}, hourLabel(row.from, model.timeZone))));
+  // All sectors: their needs added up beside every open window. Comprehensive windows could pool sectors, so this is
+  // the most the hall needs; a sector's own row counts the comprehensive windows among its open ones.
+  const open = [...model.windows.values()].filter(w => ['idle', 'calling', 'serving'].includes(w.state)).length;
+  const total = {
+    sector: t('wall.staffingHall'),
+    windowsOpen: open,
+    staffing: hours.map((row, i) => ({
+      ...row,
+      windowsNeeded: row.windowsNeeded === null ? null : forecast.sectors.reduce((sum, s) => sum + (s.staffing[i].windowsNeeded ?? 0), 0),
+    })),
+  };
+  const body = h('tbody', {}, ...[total, ...sectors].map(sector => h('tr', { dataset: sector === total ? { total: '' } : { sector: sector.sector } },
+    h('td', { class: 'staffing-sector' }, sector.sector),
+    h('td', { class: 'staffing-open num' }, String(sector.windowsOpen)),
+    ...sector.staffing.map(row => h('td', {
+      class: 'staffing-need num',
+      dataset: { level: row.windowsNeeded === null ? 'none' : shortfall(row, sector.windowsOpen) > 0 ? 'short' : 'ok' },
+      title: basisText(row),
+    }, row.windowsNeeded === null ? '—' : String(row.windowsNeeded))))));
+  $('staffing').replaceChildren(h('thead', {}, head), body);
+  const bottom = $('staffing').parentElement.getBoundingClientRect().bottom;
+  let hidden = 0;
+  for (const row of body.rows) {
+    row.hidden = hidden > 0 || row.getBoundingClientRect().bottom > bottom + 1;
+    hidden += row.hidden ? 1 : 0;
+  }
+  setText($('staffing-more'), hidden > 0 ? t('wall.staffingMore', { n: hidden }) : '');
+}
+
 // ── Putting it together ───────────────────────────────────────────────────────────────────────────────
 function render() {
   renderHeader();
@@ -406,6 +470,7 @@ function render() {
   renderHot();
   renderHourly();
   renderAlerts();
+  renderStaffing();
 }
 
 let scheduled = null;
@@ -420,6 +485,9 @@ connectHall({
   hall: hallId,
   onSnapshot: snapshot => {
     model.reset(snapshot);
+    if (!live) {
+      loadForecast();
+    }
     live = true;
     schedule();
   },
@@ -440,7 +508,12 @@ setInterval(() => {
   renderQueues();
   tickAlerts();
   renderHourly();
+  if (clock(new Date(model.now()), model.timeZone).slice(0, 2) !== forecastHour) {
+    loadForecast();
+  }
 }, 1000);
+
+setInterval(() => live && loadForecast(), 60_000);
 
 onLangChange(() => live && render());
 window.addEventListener('resize', () => {
