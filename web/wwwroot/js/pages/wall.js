@@ -451,6 +451,18 @@ function renderStaffing() {
       title: basisText(row),
     }, row.windowsNeeded === null ? '—' : String(row.windowsNeeded))))));
   $('staffing').replaceChildren(h('thead', {}, head), body);
+  fitStaffing();
+}
+
+/** Hides the sector rows that do not fit whole (again every second: the panel's size settles as fonts load). */
+function fitStaffing() {
+  const body = $('staffing').tBodies[0];
+  if (!body || $('staffing-panel').hidden) {
+    return;
+  }
+  for (const row of body.rows) {
+    row.hidden = false;
+  }
   const bottom = $('staffing').parentElement.getBoundingClientRect().bottom;
   let hidden = 0;
   for (const row of body.rows) {
@@ -508,6 +520,7 @@ setInterval(() => {
   renderQueues();
   tickAlerts();
   renderHourly();
+  fitStaffing();
   if (clock(new Date(model.now()), model.timeZone).slice(0, 2) !== forecastHour) {
     loadForecast();
   }

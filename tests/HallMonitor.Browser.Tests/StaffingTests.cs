@@ -1,0 +1,41 @@
+using HallMonitor.Grains;
+using HallMonitor.Testing;
+using static Microsoft.Playwright.Assertions;
+
+namespace HallMonitor.Browser.Tests;
+
+/// <summary>The staffing advice (人员建议) on the wall and on the audit page.</summary>
+public sealed class StaffingTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    /// <summary>09:30 on Monday 23 November 2026 in Shanghai.</summary>
+    private static readonly DateTimeOffset Morning = new(2026, 11, 23, 1, 30, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task Wall_ShowsWindowsNeededPerSector_RedWhereFewerAreOpen()
+    {
+        await using var host = new PageHost(new ManualTimeProvider(Morning));
+        using var api = host.Api();
+        for (var i = 0; i < 12; i++)
+        {
+            await api.IssueAsync("TAX-INV");
+        }
+
+        await api.OpenAsync("07", "赵敏");
+        await using var page = await browser.OpenAsync(host, "/wall/xinqu", 1920, 1080);
+        await page.WaitUntilLiveAsync();
+
+        // Twelve tickets in the half hour since 09:00: 24 an hour, ten minutes each, the sector's strictest target 15 minutes.
+        var needed = ErlangC.WindowsNeeded(24, 600, 900, 0.9);
+        var tax = page.Page.Locator(".staffing-table tr[data-sector='办税服务']");
+        await Expect(page.Page.Locator("#staffing-panel")).ToBeVisibleAsync();
+        await Expect(tax.Locator(".staffing-open")).ToHaveTextAsync("1");
+        await Expect(tax.Locator(".staffing-need").First).ToHaveTextAsync(needed.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(tax.Locator(".staffing-need").First).ToHaveAttributeAsync("data-level", "short");
+        await Expect(tax.Locator(".staffing-need")).ToHaveCountAsync(4);
+        await Expect(page.Page.Locator(".staffing-table th").Nth(2)).ToHaveTextAsync("09时");
+        await Expect(page.Page.Locator("#staffing-note")).ToContainTextAsync("依据今日至今");
+        await Expect(page.Page.Locator("#staffing-more")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^另有 [1-9] 个板块$"));
+        await page.ScreenshotAsync("wall-staffing");
+        Assert.Empty(page.Errors);
+    }
+}
