@@ -339,6 +339,29 @@ internal static class BoundarySamples
         State = TicketState.Waiting,
     };
 
+    public static HallPrediction Prediction { get; } = new()
+    {
+        At = At,
+        Matters =
+        [
+            new MatterPrediction
+            {
+                Matter = Matter,
+                Waiting = 2,
+                ServingWindows = 3,
+                HandleSeconds = 912.5,
+                WaitTargetSeconds = 1800,
+                LastCallAt = At.AddMinutes(40),
+                PastTarget = 1,
+                Tickets =
+                [
+                    new TicketPrediction(TicketId, Number, Priority: true, At.AddMinutes(-5), At.AddMinutes(3)),
+                    new TicketPrediction("20261123-A008", "A008", Priority: false, At.AddMinutes(-2), At.AddMinutes(40)),
+                ],
+            },
+        ],
+    };
+
     /// <summary>Every boundary record, keyed by its type in <see cref="ByType"/>.</summary>
     public static IReadOnlyList<object> Records { get; } =
     [
@@ -359,6 +382,10 @@ internal static class BoundarySamples
         new HourFigures(Hour: 9, Issued: 31, Completed: 24),
         new HotMatter(Matter, "企业设立登记", "商事登记", Issued: 31, Waiting: 7),
         Snapshot,
+        Prediction,
+        Prediction.Matters[0],
+        Prediction.Matters[0].Tickets![0],
+        new PredictedWait(TicketId, WaitSeconds: 2430, CallAt: At.AddMinutes(40)),
         Record(Events[1]),
         new JournalPage([JournalEntry.From(Record(Events[0], seq: 41)), JournalEntry.From(Record(Events[1], seq: 42))], NextSeq: 43),
         JournalEntry.From(Record(Events[14])),

@@ -324,6 +324,8 @@ const dictionary = {
     'alert.waitOvertime': '等候超时',
     'alert.handleOvertime': '办理超时',
     'alert.queueBacklog': '排队积压',
+    'alert.waitPredicted': '预计超时',
+    'alert.waitPredictedDetail': '{matter} · 预计等候 {value}（时限 {target}）· 约 {call} 叫号',
     'alert.waitOvertimeDetail': '{matter} · 已等候 {value}（时限 {target}）· {at}',
     'alert.handleOvertimeDetail': '{matter} · 已办理 {value}（时限 {target}）· {at}',
     'alert.queueBacklogDetail': '{matter} · 等候 {value} 人（上限 {target} 人）· {at}',
@@ -497,6 +499,7 @@ const dictionary = {
     'clerk.alert.waitOvertime': '{number}（{matter}）已等候 {value}，时限 {target}',
     'clerk.alert.handleOvertime': '{number}（{matter}）已办理 {value}，时限 {target}',
     'clerk.alert.queueBacklog': '{matter} 排队 {value} 人，上限 {target} 人',
+    'clerk.alert.waitPredicted': '{number}（{matter}）预计等候 {value}，将超时限 {target}',
 
     'kiosk.pageTitle': '自助取号',
     'kiosk.sectors': '办理板块',
@@ -838,6 +841,8 @@ const dictionary = {
     'alert.waitOvertime': 'Long wait',
     'alert.handleOvertime': 'Long service',
     'alert.queueBacklog': 'Queue backlog',
+    'alert.waitPredicted': 'Predicted long wait',
+    'alert.waitPredictedDetail': '{matter} · likely to wait {value} (target {target}) · called about {call}',
     'alert.waitOvertimeDetail': '{matter} · waited {value} (target {target}) · {at}',
     'alert.handleOvertimeDetail': '{matter} · serving {value} (target {target}) · {at}',
     'alert.queueBacklogDetail': '{matter} · {value} waiting (limit {target}) · {at}',
@@ -1011,6 +1016,7 @@ const dictionary = {
     'clerk.alert.waitOvertime': '{number} ({matter}) has waited {value}, target {target}',
     'clerk.alert.handleOvertime': '{number} ({matter}) in service for {value}, target {target}',
     'clerk.alert.queueBacklog': '{matter}: {value} waiting, limit {target}',
+    'clerk.alert.waitPredicted': '{number} ({matter}) is likely to wait {value}, past the target {target}',
 
     'kiosk.pageTitle': 'Ticket kiosk',
     'kiosk.sectors': 'Sectors',

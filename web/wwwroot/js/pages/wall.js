@@ -324,6 +324,7 @@ function alertTexts(alert) {
       value: measure(model.alertValue(alert)),
       target: measure(alert.target),
       at: time(new Date(alert.escalatedAt ?? alert.raisedAt), model.timeZone),
+      call: alert.due ? time(new Date(alert.due), model.timeZone) : '',
     }),
   };
 }
