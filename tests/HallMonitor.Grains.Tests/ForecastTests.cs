@@ -69,6 +69,27 @@ public sealed class ForecastTests
     }
 
     [Fact]
+    public async Task Forecast_CarriesTheHallsPredictionOfTheWaitingTickets()
+    {
+        await using var hall = await HallFixture.StartAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await hall.IssueAsync("RE-TRANS");
+        }
+
+        await hall.OpenAsync("04");
+
+        var matter = (await hall.Grains.GetGrain<IForecastGrain>(HallFixture.HallId).GetForecastAsync(1)).Matters.Single(m => m.Matter == "RE-TRANS");
+
+        // Window 04 alone, 30 minutes a service: calls at 0, 30, 60 and 90 minutes; the last three at or past the 30-minute target.
+        var predicted = (await hall.Hall.PredictAsync(withTickets: false)).Matters.Single(m => m.Matter == "RE-TRANS");
+        Assert.Equal((4, 1), (matter.Waiting, matter.ServingWindows));
+        Assert.Equal(HallFixture.Morning.AddMinutes(90), matter.LastCallAt);
+        Assert.Equal((predicted.LastCallAt, predicted.PastTarget), (matter.LastCallAt, matter.PastTarget));
+        Assert.Equal(3, matter.PastTarget);
+    }
+
+    [Fact]
     public async Task Forecast_PoolsASectorsMatters_UnderTheStrictestTarget()
     {
         var halls = HallFixture.TestHalls();

@@ -30,6 +30,9 @@ public sealed class ForecastApiTests
         Assert.Equal(("企业设立登记", "商事登记", 2, 1, 1800), (
             bizReg.GetProperty("name").GetString(), bizReg.GetProperty("sector").GetString(), bizReg.GetProperty("waiting").GetInt32(),
             bizReg.GetProperty("servingWindows").GetInt32(), bizReg.GetProperty("waitTargetSeconds").GetInt32()));
+        // Window 09 calls the first now and the second after one 20-minute service.
+        Assert.Equal(("2026-11-23T10:00:00+08:00", 0), (bizReg.GetProperty("lastCallAt").GetString(), bizReg.GetProperty("pastTarget").GetInt32()));
+        Assert.Equal(JsonValueKind.Null, matters[1].GetProperty("lastCallAt").ValueKind);
         var hours = bizReg.GetProperty("staffing").EnumerateArray().ToList();
         Assert.Equal(["2026-11-23T09:00:00+08:00", "2026-11-23T10:00:00+08:00"], hours.Select(h => h.GetProperty("from").GetString()));
         Assert.Equal("2026-11-23T11:00:00+08:00", hours[1].GetProperty("to").GetString());

@@ -31,10 +31,6 @@ public sealed record HallForecast
 
     [Id(4)]
     public IReadOnlyList<SectorForecast> Sectors { get; init; } = [];
-
-    /// <summary>Whether the matter rows carry the hall's prediction of the waiting tickets' calls.</summary>
-    [Id(5)]
-    public bool Predicted { get; init; }
 }
 
 /// <summary>One matter: its line now, and the windows it needs in the coming hours.</summary>
@@ -53,20 +49,21 @@ public sealed record MatterForecast
     [Id(3)]
     public int Waiting { get; init; }
 
-    /// <summary>Open windows (not paused, not closed) that serve the matter, comprehensive ones included.</summary>
+    /// <summary>Open windows (not paused, not closed) that serve the matter, comprehensive ones included (the hall's prediction).</summary>
     [Id(4)]
     public int ServingWindows { get; init; }
 
     [Id(5)]
     public int WaitTargetSeconds { get; init; }
 
-    /// <summary>When the last waiting ticket is likely to be called (from the hall's prediction).</summary>
+    /// <summary>When the last waiting ticket is likely to be called (the hall's prediction); null when nothing waits or no open window serves the matter.</summary>
     [Id(6)]
+    [JsonIgnore(Condition = JsonIgnoreCondition.Never)]
     public DateTimeOffset? LastCallAt { get; init; }
 
-    /// <summary>Waiting tickets predicted to be called after their wait target (from the hall's prediction).</summary>
+    /// <summary>Waiting tickets predicted to be called after their wait target, or never (the hall's prediction).</summary>
     [Id(7)]
-    public int? PastTarget { get; init; }
+    public int PastTarget { get; init; }
 
     /// <summary>The handling time the staffing assumes.</summary>
     [Id(8)]

@@ -2,8 +2,8 @@ namespace HallMonitor.Grains;
 
 /// <summary>
 /// A hall's staffing forecast. It learns from the report grain's facts: the past days once per service day (only the
-/// days it has not seen yet, so a day adds one day's read), today's at most once a minute; the line now comes from
-/// the hall at every request.
+/// days it has not seen yet, so a day adds one day's read), today's at most once a minute; the line now (the hall's
+/// prediction of the waiting tickets' calls, and its open windows) comes from the hall at every request.
 /// </summary>
 /// <remarks>Not reentrant: one request at a time brings the cache up to date, and each does a few short reads.</remarks>
 public sealed class ForecastGrain(HallCatalog catalog, TimeProvider time) : Grain, IForecastGrain
@@ -43,7 +43,9 @@ public sealed class ForecastGrain(HallCatalog catalog, TimeProvider time) : Grai
             (_todayDay, _todayRead) = (today, now);
         }
 
-        var snapshot = await GrainFactory.GetHall(hall.Id).GetSnapshotAsync();
-        return StaffingAdvice.Build(hall, now, hours, _past, _today, snapshot, prediction: null);
+        var line = GrainFactory.GetHall(hall.Id);
+        var snapshot = line.GetSnapshotAsync();
+        var prediction = line.PredictAsync(withTickets: false);
+        return StaffingAdvice.Build(hall, now, hours, _past, _today, await snapshot, await prediction);
     }
 }

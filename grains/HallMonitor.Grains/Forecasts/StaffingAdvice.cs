@@ -30,36 +30,35 @@ public static class StaffingAdvice
 
     /// <summary>
     /// The forecast at <paramref name="now"/>: <paramref name="past"/> holds the days before today within
-    /// <see cref="Weeks"/>, <paramref name="today"/> today's; the line now comes from the snapshot, or from the
-    /// hall's prediction when there is one.
+    /// <see cref="Weeks"/>, <paramref name="today"/> today's; each matter's line now comes from the hall's prediction,
+    /// the windows open now from its snapshot.
     /// </summary>
     public static HallForecast Build(
         Hall hall, DateTimeOffset now, int hours, IReadOnlyCollection<MatterDay> past, IReadOnlyCollection<MatterDay> today,
-        HallSnapshot snapshot, HallPrediction? prediction)
+        HallSnapshot snapshot, HallPrediction prediction)
     {
         var serviceDay = hall.ServiceDay(now);
         var rates = new ArrivalRates(hall, now, past, today);
         var slots = Hours(hall, now, hours);
         var openWindows = snapshot.Windows.Where(w => w.State is WindowState.Idle or WindowState.Calling or WindowState.Serving).Select(w => w.WindowId).ToList();
-        var waiting = snapshot.Queues.ToDictionary(q => q.Matter, q => q.Waiting, StringComparer.Ordinal);
-        var predicted = prediction?.Matters.ToDictionary(m => m.Matter, StringComparer.Ordinal);
+        var predicted = prediction.Matters.ToDictionary(m => m.Matter, StringComparer.Ordinal);
 
         var matters = new List<(MatterForecast Row, double[] Rates)>();
         foreach (var matter in hall.Matters)
         {
             var (handle, handleBasis) = Handle(matter, serviceDay, past, today);
             var hourRates = slots.Select(s => rates.PerHour(matter.Code, s.From)).ToList();
-            var line = predicted?.GetValueOrDefault(matter.Code);
+            var line = predicted.GetValueOrDefault(matter.Code);
             matters.Add((new MatterForecast
             {
                 Matter = matter.Code,
                 Name = matter.Name,
                 Sector = matter.Category,
-                Waiting = line?.Waiting ?? waiting.GetValueOrDefault(matter.Code),
-                ServingWindows = line?.ServingWindows ?? openWindows.Count(w => hall.Serves(w, matter.Code)),
+                Waiting = line?.Waiting ?? 0,
+                ServingWindows = line?.ServingWindows ?? 0,
                 WaitTargetSeconds = matter.WaitTargetSeconds,
                 LastCallAt = line?.LastCallAt,
-                PastTarget = line?.PastTarget,
+                PastTarget = line?.PastTarget ?? 0,
                 HandleSeconds = Math.Round(handle, 1),
                 HandleBasis = handleBasis,
                 Staffing = [.. slots.Select((s, i) => Hour(s, hourRates[i], handle, matter.WaitTargetSeconds))],
@@ -94,7 +93,6 @@ public static class StaffingAdvice
             Weeks = Weeks,
             Matters = [.. matters.Select(m => m.Row)],
             Sectors = sectors,
-            Predicted = prediction is not null,
         };
     }
 

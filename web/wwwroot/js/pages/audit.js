@@ -5,7 +5,7 @@
 /* global echarts */
 import { api, errorTitle, hallConfig } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
-import { count, dateTime, deadline, duration, percent, weekday, windowNumber, windowTitle } from '../format.js';
+import { count, dateTime, deadline, duration, percent, time, weekday, windowNumber, windowTitle } from '../format.js';
 import { basisText, hourLabel, shortfall, staffingForecast } from '../forecast.js';
 import { fill, h, localizePage, mountLangSwitch, routeParameters, setText, showSimulationBadge } from '../ui.js';
 
@@ -837,14 +837,13 @@ function renderStaffing() {
     h('td', { class: 'num' }, count(sector.windowsOpen)),
     ...staffingCells(sector.staffing, sector.windowsOpen))));
 
-  const predicted = staffing.predicted;
   const matters = $('staffing-matters');
   fill(matters.tHead, h('tr', {},
     h('th', {}, t('audit.staffingMatter')),
     h('th', { class: 'num-col' }, t('audit.staffingWaiting')),
     h('th', { class: 'num-col' }, t('audit.staffingServing')),
-    predicted ? h('th', { class: 'num-col' }, t('audit.staffingLastCall')) : null,
-    predicted ? h('th', { class: 'num-col' }, t('audit.staffingPastTarget')) : null,
+    h('th', { class: 'num-col' }, t('audit.staffingLastCall')),
+    h('th', { class: 'num-col' }, t('audit.staffingPastTarget')),
     h('th', { class: 'num-col' }, t('audit.staffingTarget')),
     h('th', { class: 'num-col' }, t('audit.staffingHandleCol')),
     ...hours.map(row => h('th', { class: 'num-col' }, hourLabel(row.from, config.timeZone)))));
@@ -852,8 +851,8 @@ function renderStaffing() {
     h('th', { scope: 'row' }, `${matter.name} · ${matter.matter}`, h('small', {}, matter.sector)),
     h('td', { class: 'num' }, count(matter.waiting)),
     h('td', { class: 'num' }, count(matter.servingWindows)),
-    predicted ? h('td', { class: 'num' }, matter.lastCallAt ? dateTime(new Date(matter.lastCallAt), config.timeZone).slice(-8) : '—') : null,
-    predicted ? h('td', { class: `num ${matter.pastTarget > 0 ? 'overtime' : ''}` }, count(matter.pastTarget ?? 0)) : null,
+    h('td', { class: 'num' }, matter.lastCallAt ? time(new Date(matter.lastCallAt), config.timeZone) : '—'),
+    h('td', { class: `num ${matter.pastTarget > 0 ? 'overtime' : ''}` }, count(matter.pastTarget)),
     h('td', { class: 'num' }, duration(matter.waitTargetSeconds)),
     h('td', { class: 'num', title: t(`audit.staffingHandleBasis.${matter.handleBasis}`) }, duration(matter.handleSeconds), h('small', {}, t(`audit.staffingHandleBasis.${matter.handleBasis}`))),
     ...staffingCells(matter.staffing, null))));
