@@ -38,4 +38,33 @@ public sealed class StaffingTests(BrowserFixture browser) : IClassFixture<Browse
         await page.ScreenshotAsync("wall-staffing");
         Assert.Empty(page.Errors);
     }
+
+    [Fact]
+    public async Task Audit_ListsStaffingPerSectorAndMatter_ForTheHoursChosen()
+    {
+        await using var host = new PageHost(new ManualTimeProvider(Morning));
+        using var api = host.Api();
+        for (var i = 0; i < 6; i++)
+        {
+            await api.IssueAsync("RE-TRANS");
+        }
+
+        await api.OpenAsync("09", "孙丽");
+        await using var page = await browser.OpenAsync(host, "/audit/xinqu", 1920, 1080);
+
+        // Six tickets in the half hour since 09:00: 12 an hour, 30 minutes each; the sector's strictest target is RE-QUERY's 15 minutes.
+        var sector = page.Page.Locator("#staffing-sectors tr[data-sector='不动产登记']");
+        await Expect(sector.Locator(".staffing-need")).ToHaveCountAsync(4);
+        await Expect(sector.Locator(".staffing-need").First).ToContainTextAsync(ErlangC.WindowsNeeded(12, 1800, 900, 0.9).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        await Expect(sector.Locator(".staffing-need").First).ToHaveAttributeAsync("data-level", "short");
+        var matter = page.Page.Locator("#staffing-matters tr[data-matter='RE-TRANS']");
+        await Expect(matter.Locator("td").First).ToHaveTextAsync("6");
+        await Expect(page.Page.Locator("#staffing-matters tbody tr")).ToHaveCountAsync(24);
+
+        await page.Page.GetByRole(Microsoft.Playwright.AriaRole.Radio, new() { Name = "12 小时" }).ClickAsync();
+
+        await Expect(sector.Locator(".staffing-need")).ToHaveCountAsync(12);
+        await page.Page.Locator("#staffing-panel").ScreenshotAsync(new() { Path = Path.Combine(BrowserFixture.ScreenshotFolder, "audit-staffing.png") });
+        Assert.Empty(page.Errors);
+    }
 }

@@ -23,3 +23,14 @@ export function basisText(row) {
 export function shortfall(row, open) {
   return row.windowsNeeded === null ? 0 : Math.max(0, row.windowsNeeded - open);
 }
+
+/** How a staffing cell shows: `none` (no advice), `short` (more needed than `open`), `zero` (none needed) or `ok`. */
+export function needLevel(row, open) {
+  if (row.windowsNeeded === null) {
+    return 'none';
+  }
+  if (open !== null && shortfall(row, open) > 0) {
+    return 'short';
+  }
+  return row.windowsNeeded === 0 ? 'zero' : 'ok';
+}

@@ -6,7 +6,7 @@
 import { api, errorTitle, hallConfig } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
 import { count, dateTime, deadline, duration, percent, time, weekday, windowNumber, windowTitle } from '../format.js';
-import { basisText, hourLabel, shortfall, staffingForecast } from '../forecast.js';
+import { basisText, hourLabel, needLevel, staffingForecast } from '../forecast.js';
 import { fill, h, localizePage, mountLangSwitch, routeParameters, setText, showSimulationBadge } from '../ui.js';
 
 const groupings = ['hall', 'window', 'clerk', 'matter', 'hour', 'day'];
@@ -799,7 +799,7 @@ async function loadStaffing() {
 function staffingCells(rows, open) {
   return rows.map(row => h('td', {
     class: 'num staffing-need',
-    dataset: { level: row.windowsNeeded === null ? 'none' : open !== null && shortfall(row, open) > 0 ? 'short' : 'ok' },
+    dataset: { level: needLevel(row, open) },
     title: `${t('audit.staffingArrivals', { n: row.arrivalsPerHour })} · ${t('audit.staffingHandle', { d: duration(row.handleSeconds) })} · ${basisText(row)}`,
   }, row.windowsNeeded === null ? '—' : String(row.windowsNeeded), h('small', {}, t('audit.staffingPerHour', { n: row.arrivalsPerHour }))));
 }

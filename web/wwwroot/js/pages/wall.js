@@ -2,7 +2,7 @@
 // live alert list. It starts from the snapshot and applies each journal event; a clock ticks the timers.
 /* global echarts */
 import { acknowledgeAlert, hallConfig } from '../api.js';
-import { basisText, hourLabel, shortfall, staffingForecast } from '../forecast.js';
+import { basisText, hourLabel, needLevel, shortfall, staffingForecast } from '../forecast.js';
 import { lang, onLangChange, t } from '../i18n.js';
 import { clock, deadline, duration, level, longDate, percent, time, windowNumber, windowTitle } from '../format.js';
 import { connectHall } from '../live.js';
@@ -448,7 +448,7 @@ function renderStaffing() {
     h('td', { class: 'staffing-open num' }, String(sector.windowsOpen)),
     ...sector.staffing.map(row => h('td', {
       class: 'staffing-need num',
-      dataset: { level: row.windowsNeeded === null ? 'none' : shortfall(row, sector.windowsOpen) > 0 ? 'short' : 'ok' },
+      dataset: { level: needLevel(row, sector.windowsOpen) },
       title: basisText(row),
     }, row.windowsNeeded === null ? '—' : String(row.windowsNeeded))))));
   $('staffing').replaceChildren(h('thead', {}, head), body);
