@@ -62,6 +62,27 @@ public sealed class PredictionTests
     }
 
     [Fact]
+    public async Task EachCall_AlsoTakesTheHallsRecentTimeFromCallToStart()
+    {
+        await using var hall = await HallFixture.StartAsync(predictPeriod: PredictPeriod);
+        await hall.OpenAsync("03");
+        await hall.IssueAsync("BIZ-REG");
+        await hall.Window("03").CallNextAsync();
+        hall.Clock.Advance(TimeSpan.FromMinutes(2));
+        await hall.Window("03").StartAsync();
+        hall.Clock.Advance(TimeSpan.FromMinutes(10));
+        await hall.Window("03").CompleteAsync();
+        await hall.IssueAsync("BIZ-REG");
+        await hall.IssueAsync("BIZ-REG");
+
+        var line = (await hall.Hall.PredictAsync(withTickets: true)).Matters.Single(m => m.Matter == "BIZ-REG");
+
+        // The idle window calls the first now and the second after the first's 2-minute walk-up and 10-minute service.
+        var now = hall.Clock.GetUtcNow();
+        Assert.Equal([now, now.AddMinutes(12)], line.Tickets!.Select(t => t.CallAt!.Value).ToArray());
+    }
+
+    [Fact]
     public async Task AMatterNoOpenWindowServes_IsNeverCalled()
     {
         await using var hall = await HallFixture.StartAsync(predictPeriod: PredictPeriod);

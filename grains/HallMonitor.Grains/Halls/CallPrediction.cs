@@ -4,8 +4,9 @@ namespace HallMonitor.Grains;
 /// Predicts when each waiting ticket will be called by playing the hall forward from now: every open window
 /// (idle, calling or serving; not paused, not closed) becomes free when its current service is likely to end, then
 /// takes the best waiting ticket among the matters it serves in the hall's own dispatch order (priority first,
-/// then the longest wait), and stays busy for that matter's recent average handling time (its handle target before
-/// the first service). Comprehensive windows shared across matters are thus shared in the prediction too.
+/// then the longest wait), and stays busy for the hall's recent average time from a call to the start of service (or
+/// to the no-show) plus that matter's recent average handling time (its handle target before the first service).
+/// Comprehensive windows shared across matters are thus shared in the prediction too.
 /// </summary>
 /// <remarks>
 /// O(tickets × (log windows + matters a window serves)); it allocates one small cursor per matter, and the
@@ -19,12 +20,13 @@ public static class CallPrediction
         var matters = hall.Matters;
         var index = new Dictionary<string, int>(matters.Count, StringComparer.Ordinal);
         var lines = new Line[matters.Count];
+        var call = TimeSpan.FromSeconds(state.AverageCallSeconds());
         for (var i = 0; i < matters.Count; i++)
         {
             var matter = matters[i];
             index[matter.Code] = i;
             var handle = state.AverageHandleSeconds(matter.Code) ?? matter.HandleTargetSeconds;
-            lines[i] = new Line(matter, TimeSpan.FromSeconds(Math.Max(1, handle)), state.Waiting.GetValueOrDefault(matter.Code), withTickets);
+            lines[i] = new Line(matter, TimeSpan.FromSeconds(Math.Max(1, handle)), call, state.Waiting.GetValueOrDefault(matter.Code), withTickets);
         }
 
         // The open windows, by the moment each is likely to call next; a window keeps the matters it serves.
@@ -49,7 +51,8 @@ public static class CallPrediction
             var at = slot switch
             {
                 { State: WindowState.Serving, Ticket: { StartedAt: { } started } ticket } => Later(now, started + HandleOf(ticket.Matter)),
-                { State: WindowState.Serving or WindowState.Calling, Ticket: { } ticket } => now + HandleOf(ticket.Matter),
+                { State: WindowState.Calling, Ticket: { } ticket } => Later(now, ticket.CalledAt + call) + HandleOf(ticket.Matter),
+                { State: WindowState.Serving, Ticket: { } ticket } => now + HandleOf(ticket.Matter),
                 _ => now,
             };
             free.Enqueue(w, (at, w));
@@ -75,7 +78,7 @@ public static class CallPrediction
 
             lines[best].Call(when.At);
             left--;
-            free.Enqueue(w, (when.At + lines[best].Handle, w));
+            free.Enqueue(w, (when.At + lines[best].Cycle, w));
         }
 
         return new HallPrediction
@@ -104,11 +107,12 @@ public static class CallPrediction
         private int _called;
         private int _pastTarget;
 
-        public Line(MatterDefinition matter, TimeSpan handle, WaitingLine? line, bool withTickets)
+        public Line(MatterDefinition matter, TimeSpan handle, TimeSpan call, WaitingLine? line, bool withTickets)
         {
             _matter = matter;
             _target = TimeSpan.FromSeconds(matter.WaitTargetSeconds);
             Handle = handle;
+            Cycle = call + handle;
             Count = line?.Count ?? 0;
             if (Count > 0)
             {
@@ -119,6 +123,9 @@ public static class CallPrediction
         }
 
         public TimeSpan Handle { get; }
+
+        /// <summary>How long a window is busy with one ticket of this matter: the call, then the handling.</summary>
+        public TimeSpan Cycle { get; }
 
         public int Count { get; }
 
