@@ -69,6 +69,32 @@ public sealed class ForecastTests
     }
 
     [Fact]
+    public async Task Forecast_ReadsTodaysArrivalsAgainOnlyAfterAMinute()
+    {
+        await using var hall = await HallFixture.StartAsync();
+        var grain = hall.Grains.GetGrain<IForecastGrain>(HallFixture.HallId);
+        await hall.IssueAsync("TAX-INV");
+        await hall.IssueAsync("TAX-INV");
+        hall.Clock.AdvanceTo(HallFixture.Morning.AddMinutes(40));
+        var first = await RateAsync();
+        await hall.IssueAsync("TAX-INV");
+        await hall.IssueAsync("TAX-INV");
+
+        hall.Clock.Advance(TimeSpan.FromSeconds(30));
+        var cached = await RateAsync();
+        hall.Clock.Advance(TimeSpan.FromSeconds(30));
+        var fresh = await RateAsync();
+
+        // Tickets since 09:00 per hour: two in 40 minutes, the same two in 40½ (read half a minute before), four in 41.
+        Assert.Equal(3.0, first);
+        Assert.Equal(Math.Round(2 / (40.5 / 60), 2), cached);
+        Assert.Equal(Math.Round(4 / (41.0 / 60), 2), fresh);
+
+        async Task<double> RateAsync() =>
+            (await grain.GetForecastAsync(1)).Matters.Single(m => m.Matter == "TAX-INV").Staffing.Single().ArrivalsPerHour;
+    }
+
+    [Fact]
     public async Task Forecast_CarriesTheHallsPredictionOfTheWaitingTickets()
     {
         await using var hall = await HallFixture.StartAsync();
