@@ -34,6 +34,9 @@ public sealed class StaffingTests(BrowserFixture browser) : IClassFixture<Browse
         await Expect(tax.Locator(".staffing-need")).ToHaveCountAsync(4);
         await Expect(page.Page.Locator(".staffing-table th").Nth(2)).ToHaveTextAsync("09时");
         await Expect(page.Page.Locator("#staffing-note")).ToContainTextAsync("依据今日至今");
+        var whole = page.Page.Locator(".staffing-table tr[data-total]");
+        await Expect(whole.Locator("td").First).ToHaveTextAsync("全厅（合并排队）");
+        await Expect(whole.Locator(".staffing-need").First).ToHaveAttributeAsync("data-level", "short");
         await Expect(page.Page.Locator("#staffing-more")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^另有 [1-9] 个板块$"));
         await page.ScreenshotAsync("wall-staffing");
         Assert.Empty(page.Errors);

@@ -444,7 +444,7 @@ internal static class BoundarySamples
         new QueueReport(Matter, new QueueHead(TicketId, Priority: true, At.AddMinutes(-20), Seq: 40), Taken: true),
         new TransferOutcome(Transferred, NewLeg),
         new QueueView(Matter, Waiting: 7, PriorityWaiting: 2, OldestIssuedAt: At.AddMinutes(-22), TicketIds: ["20261123-A008", "20261123-A009"]),
-        new HallForecast { Hall = "xinqu", At = At, Weeks = 8, Matters = [MatterForecast], Sectors = [SectorForecast] },
+        new HallForecast { Hall = "xinqu", At = At, Weeks = 8, Matters = [MatterForecast], Sectors = [SectorForecast], Pooled = SectorForecast with { Sector = "长春新区政务服务中心", WindowsOpen = 12 } },
         MatterForecast,
         SectorForecast,
         StaffingHour,

@@ -139,6 +139,11 @@ public sealed class ForecastTests
         Assert.Equal((9.0, (6 * 1200 + 3 * 900) / 9.0), (hour.ArrivalsPerHour, hour.HandleSeconds));
         Assert.Equal(ErlangC.WindowsNeeded(9, (6 * 1200 + 3 * 900) / 9.0, 600, 0.9), hour.WindowsNeeded);
         Assert.Equal(1, forecast.Sectors.Single(s => s.Sector == "办税服务").WindowsOpen);
+
+        // The whole hall as one line: the same nine arrivals (nobody came for the other sectors) under the same target.
+        Assert.Equal((2, 600), (forecast.Pooled.WindowsOpen, forecast.Pooled.WaitTargetSeconds));
+        Assert.Equal(HallFixture.MatterCodes, forecast.Pooled.Matters);
+        Assert.Equal((hour.ArrivalsPerHour, hour.WindowsNeeded), (forecast.Pooled.Staffing.Single().ArrivalsPerHour, forecast.Pooled.Staffing.Single().WindowsNeeded));
     }
 
     [Fact]

@@ -49,6 +49,9 @@ public sealed class ForecastApiTests
         Assert.Equal(["商事登记", "办税服务", "不动产登记"], sectors.Select(s => s.GetProperty("sector").GetString()));
         Assert.Equal((1, 2), (sectors[0].GetProperty("windowsOpen").GetInt32(), sectors[0].GetProperty("staffing").GetArrayLength()));
         Assert.Equal(0, sectors[1].GetProperty("windowsOpen").GetInt32());
+        var pooled = body.GetProperty("pooled");
+        Assert.Equal(("长春新区政务服务中心", 3, 1, 1200), (pooled.GetProperty("sector").GetString(), pooled.GetProperty("matters").GetArrayLength(),
+            pooled.GetProperty("windowsOpen").GetInt32(), pooled.GetProperty("waitTargetSeconds").GetInt32()));
     }
 
     [Fact]

@@ -31,6 +31,13 @@ public sealed record HallForecast
 
     [Id(4)]
     public IReadOnlyList<SectorForecast> Sectors { get; init; } = [];
+
+    /// <summary>
+    /// Every matter of the hall as one line, as if every open window served every matter (一窗通办): the least the
+    /// hall needs; dedicated windows and the sectors' own lines need more.
+    /// </summary>
+    [Id(5)]
+    public required SectorForecast Pooled { get; init; }
 }
 
 /// <summary>One matter: its line now, and the windows it needs in the coming hours.</summary>
@@ -77,7 +84,7 @@ public sealed record MatterForecast
     public IReadOnlyList<StaffingHour> Staffing { get; init; } = [];
 }
 
-/// <summary>A sector (the matters of one category) pooled: its arrivals add up, the strictest wait target holds.</summary>
+/// <summary>A sector (the matters of one category), or the whole hall, pooled: its arrivals add up, the strictest wait target holds.</summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.SectorForecast")]
 public sealed record SectorForecast
 {

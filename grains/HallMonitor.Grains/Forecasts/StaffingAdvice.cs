@@ -65,26 +65,27 @@ public static class StaffingAdvice
             }, [.. hourRates.Select(r => r.PerHour)]));
         }
 
-        var sectors = matters.GroupBy(m => m.Row.Sector, StringComparer.Ordinal).Select(sector =>
+        // A sector, or the whole hall, as one line: its matters' arrivals add up, their handling times weigh by
+        // arrivals, and the strictest wait target holds for all of them.
+        SectorForecast Pool(string name, IReadOnlyList<(MatterForecast Row, double[] Rates)> pooled)
         {
-            var codes = sector.Select(m => m.Row.Matter).ToList();
-            var target = sector.Min(m => m.Row.WaitTargetSeconds);
+            var codes = pooled.Select(m => m.Row.Matter).ToList();
+            var target = pooled.Min(m => m.Row.WaitTargetSeconds);
             return new SectorForecast
             {
-                Sector = sector.Key,
+                Sector = name,
                 Matters = codes,
                 WindowsOpen = openWindows.Count(w => codes.Any(c => hall.Serves(w, c))),
                 WaitTargetSeconds = target,
-                Waiting = sector.Sum(m => m.Row.Waiting),
+                Waiting = pooled.Sum(m => m.Row.Waiting),
                 Staffing = [.. slots.Select((s, i) =>
                 {
-                    var lambda = sector.Sum(m => m.Rates[i]);
-                    var handle = lambda > 0 ? sector.Sum(m => m.Rates[i] * m.Row.HandleSeconds) / lambda : sector.Average(m => m.Row.HandleSeconds);
-                    var first = rates.PerHour(codes[0], s.From);
-                    return Hour(s, first with { PerHour = lambda }, handle, target);
+                    var lambda = pooled.Sum(m => m.Rates[i]);
+                    var handle = lambda > 0 ? pooled.Sum(m => m.Rates[i] * m.Row.HandleSeconds) / lambda : pooled.Average(m => m.Row.HandleSeconds);
+                    return Hour(s, rates.PerHour(codes[0], s.From) with { PerHour = lambda }, handle, target);
                 })],
             };
-        }).ToList();
+        }
 
         return new HallForecast
         {
@@ -92,7 +93,8 @@ public static class StaffingAdvice
             At = hall.LocalTime(now),
             Weeks = Weeks,
             Matters = [.. matters.Select(m => m.Row)],
-            Sectors = sectors,
+            Sectors = [.. matters.GroupBy(m => m.Row.Sector, StringComparer.Ordinal).Select(sector => Pool(sector.Key, [.. sector]))],
+            Pooled = Pool(hall.Name, matters),
         };
     }
 

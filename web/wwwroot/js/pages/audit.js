@@ -830,8 +830,9 @@ function renderStaffing() {
     h('th', { class: 'num-col' }, t('audit.staffingTarget')),
     h('th', { class: 'num-col' }, t('audit.staffingOpen')),
     ...hourHeads));
-  fill(sectors.tBodies[0], ...staffing.sectors.map(sector => h('tr', { dataset: { sector: sector.sector } },
-    h('th', { scope: 'row' }, sector.sector, h('small', {}, sector.matters.map(matterName).join('、'))),
+  const pooled = { ...staffing.pooled, sector: t('audit.staffingPooled') };
+  fill(sectors.tBodies[0], ...[pooled, ...staffing.sectors].map(sector => h('tr', { dataset: sector === pooled ? { pooled: '' } : { sector: sector.sector } },
+    h('th', { scope: 'row' }, sector.sector, h('small', {}, sector === pooled ? t('audit.staffingPooledNote', { n: sector.matters.length }) : sector.matters.map(matterName).join('、'))),
     h('td', { class: 'num' }, count(sector.waiting)),
     h('td', { class: 'num' }, duration(sector.waitTargetSeconds)),
     h('td', { class: 'num' }, count(sector.windowsOpen)),

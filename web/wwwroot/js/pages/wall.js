@@ -432,17 +432,8 @@ function renderStaffing() {
     h('th', { class: 'staffing-sector' }, t('wall.staffingSector')),
     h('th', {}, t('wall.staffingOpen')),
     ...hours.map(row => h('th', {}, hourLabel(row.from, model.timeZone))));
-  // All sectors: their needs added up beside every open window. Comprehensive windows could pool sectors, so this is
-  // the most the hall needs; a sector's own row counts the comprehensive windows among its open ones.
-  const open = [...model.windows.values()].filter(w => ['idle', 'calling', 'serving'].includes(w.state)).length;
-  const total = {
-    sector: t('wall.staffingHall'),
-    windowsOpen: open,
-    staffing: hours.map((row, i) => ({
-      ...row,
-      windowsNeeded: row.windowsNeeded === null ? null : forecast.sectors.reduce((sum, s) => sum + (s.staffing[i].windowsNeeded ?? 0), 0),
-    })),
-  };
+  // The whole hall as one line (every open window taking every matter): the least it needs, so red there is short for sure.
+  const total = { ...forecast.pooled, sector: t('wall.staffingHall') };
   const body = h('tbody', {}, ...[total, ...sectors].map(sector => h('tr', { dataset: sector === total ? { total: '' } : { sector: sector.sector } },
     h('td', { class: 'staffing-sector' }, sector.sector),
     h('td', { class: 'staffing-open num' }, String(sector.windowsOpen)),
