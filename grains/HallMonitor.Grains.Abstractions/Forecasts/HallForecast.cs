@@ -33,8 +33,8 @@ public sealed record HallForecast
     public IReadOnlyList<SectorForecast> Sectors { get; init; } = [];
 
     /// <summary>
-    /// Every matter of the hall as one line, as if every open window served every matter (一窗通办): the least the
-    /// hall needs; dedicated windows and the sectors' own lines need more.
+    /// Every matter of the hall as one line, as if every open window served every matter (一窗通办), under the
+    /// strictest wait target: what the hall needs with its windows fully shared; the sectors' own lines add up to more.
     /// </summary>
     [Id(5)]
     public required SectorForecast Pooled { get; init; }

@@ -432,7 +432,7 @@ function renderStaffing() {
     h('th', { class: 'staffing-sector' }, t('wall.staffingSector')),
     h('th', {}, t('wall.staffingOpen')),
     ...hours.map(row => h('th', {}, hourLabel(row.from, model.timeZone))));
-  // The whole hall as one line (every open window taking every matter): the least it needs, so red there is short for sure.
+  // The whole hall as one line (every open window taking every matter): what it needs with its windows fully shared.
   const total = { ...forecast.pooled, sector: t('wall.staffingHall') };
   const body = h('tbody', {}, ...[total, ...sectors].map(sector => h('tr', { dataset: sector === total ? { total: '' } : { sector: sector.sector } },
     h('td', { class: 'staffing-sector' }, sector.sector),
