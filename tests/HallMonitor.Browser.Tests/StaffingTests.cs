@@ -35,10 +35,39 @@ public sealed class StaffingTests(BrowserFixture browser) : IClassFixture<Browse
         await Expect(page.Page.Locator(".staffing-table th").Nth(2)).ToHaveTextAsync("09时");
         await Expect(page.Page.Locator("#staffing-note")).ToContainTextAsync("依据今日至今");
         var whole = page.Page.Locator(".staffing-table tr[data-total]");
-        await Expect(whole.Locator("td").First).ToHaveTextAsync("全厅（合并排队）");
+        await Expect(whole.Locator("td").First).ToHaveTextAsync("全厅");
         await Expect(whole.Locator(".staffing-need").First).ToHaveAttributeAsync("data-level", "short");
         await Expect(page.Page.Locator("#staffing-more")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^另有 [1-9] 个板块$"));
         await page.ScreenshotAsync("wall-staffing");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
+    public async Task Wall_ShowsTheWholeHallBetweenSharedAndSeparateLines_YellowInBetween()
+    {
+        await using var host = new PageHost(new ManualTimeProvider(Morning));
+        using var api = host.Api();
+        foreach (var matter in (string[])["TAX-INV", "TAX-INV", "RE-TRANS", "RE-TRANS"])
+        {
+            await api.IssueAsync(matter);
+        }
+
+        foreach (var window in (string[])["01", "02", "03", "04", "05"])
+        {
+            await api.OpenAsync(window, $"sim{window}");
+        }
+
+        await using var page = await browser.OpenAsync(host, "/wall/xinqu", 1920, 1080);
+        await page.WaitUntilLiveAsync();
+
+        // Four an hour each: 办税服务 (10 minutes) needs 2, 不动产登记 (30 minutes) 4, both under a 15-minute target; the
+        // whole hall on one line, eight an hour of 20 minutes on average, needs 5; five windows are open.
+        var (tax, estate, pooled) = (ErlangC.WindowsNeeded(4, 600, 900, 0.9), ErlangC.WindowsNeeded(4, 1800, 900, 0.9), ErlangC.WindowsNeeded(8, 1200, 900, 0.9));
+        Assert.Equal((2, 4, 5), (tax, estate, pooled));
+        var whole = page.Page.Locator(".staffing-table tr[data-total] .staffing-need").First;
+        await Expect(whole).ToHaveTextAsync("5–6");
+        await Expect(whole).ToHaveAttributeAsync("data-level", "tight");
+        await Expect(page.Page.Locator(".staffing-table tr[data-sector='不动产登记'] .staffing-need").First).ToHaveAttributeAsync("data-level", "ok");
         Assert.Empty(page.Errors);
     }
 

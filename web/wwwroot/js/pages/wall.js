@@ -432,9 +432,22 @@ function renderStaffing() {
     h('th', { class: 'staffing-sector' }, t('wall.staffingSector')),
     h('th', {}, t('wall.staffingOpen')),
     ...hours.map(row => h('th', {}, hourLabel(row.from, model.timeZone))));
-  // The whole hall as one line (every open window taking every matter): what it needs with its windows fully shared.
-  const total = { ...forecast.pooled, sector: t('wall.staffingHall') };
-  const body = h('tbody', {}, ...[total, ...sectors].map(sector => h('tr', { dataset: sector === total ? { total: '' } : { sector: sector.sector } },
+  // The whole hall: from what it needs with every window shared (the pooled line) to what its sectors need on their
+  // own lines added up; red when fewer windows are open than even the pooled line needs, yellow below the sum.
+  const separate = hours.map((_, i) => forecast.sectors.reduce((sum, sector) => sum + (sector.staffing[i].windowsNeeded ?? 0), 0));
+  const whole = h('tr', { dataset: { total: '' } },
+    h('td', { class: 'staffing-sector' }, t('wall.staffingHall')),
+    h('td', { class: 'staffing-open num' }, String(forecast.pooled.windowsOpen)),
+    ...forecast.pooled.staffing.map((row, i) => {
+      const level = needLevel(row, forecast.pooled.windowsOpen);
+      const tight = level !== 'short' && row.windowsNeeded !== null && separate[i] > forecast.pooled.windowsOpen;
+      return h('td', {
+        class: 'staffing-need num',
+        dataset: { level: tight ? 'tight' : level },
+        title: t('wall.staffingRange', { pooled: row.windowsNeeded ?? '—', separate: separate[i] }),
+      }, row.windowsNeeded === null ? '—' : separate[i] > row.windowsNeeded ? `${row.windowsNeeded}–${separate[i]}` : String(row.windowsNeeded));
+    }));
+  const body = h('tbody', {}, whole, ...sectors.map(sector => h('tr', { dataset: { sector: sector.sector } },
     h('td', { class: 'staffing-sector' }, sector.sector),
     h('td', { class: 'staffing-open num' }, String(sector.windowsOpen)),
     ...sector.staffing.map(row => h('td', {
