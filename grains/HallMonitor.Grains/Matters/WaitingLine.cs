@@ -78,6 +78,9 @@ public sealed class WaitingLine
         return longest;
     }
 
+    /// <summary>The waiting tickets in the order this line gives them to windows: priority first, each in issue order.</summary>
+    public IEnumerable<WaitingTicket> InCallOrder() => _priority.Concat(_normal);
+
     public bool Contains(string ticketId) => _byId.ContainsKey(ticketId);
 
     public WaitingTicket? Find(string ticketId) => _byId.TryGetValue(ticketId, out var node) ? node.Value : null;
