@@ -33,6 +33,7 @@ public sealed class SimulationTests
         Assert.True(verification!.Ok);
         Assert.True(verification.Events > 10, $"events {verification.Events}");
         Assert.Equal(600, simulation!.Speed);
+        Assert.InRange(simulation.RealTime(snapshot.At), DateTimeOffset.UtcNow.AddSeconds(-30), DateTimeOffset.UtcNow);
     }
 
     [Fact]
