@@ -4,6 +4,7 @@ using HallMonitor.Bench.Dispatch;
 using HallMonitor.Bench.Journal;
 using HallMonitor.Bench.Lifecycles;
 using HallMonitor.Bench.Reports;
+using HallMonitor.Bench.Simulate;
 using Microsoft.Extensions.Configuration;
 
 namespace HallMonitor.Bench;
@@ -24,6 +25,9 @@ internal static class BenchProgram
         ["dispatch-index", .. var rest] => BenchmarkSuite.Run<DispatchIndexBenchmarks>(rest),
         ["reports", .. var rest] => await ReportsDriver.RunAsync(Options(rest)),
         ["alerts", .. var rest] => await AlertsDriver.RunAsync(Options(rest)),
+        ["simulate", .. var rest] => await SimulateDriver.RunAsync(Options(rest)),
+        ["watch", .. var rest] => await WatchDriver.RunAsync(Options(rest)),
+        ["city-halls", .. var rest] => await CityHalls.RunAsync(Options(rest)),
         _ => Usage(),
     };
 
@@ -46,6 +50,13 @@ internal static class BenchProgram
           dispatch-index  BenchmarkDotNet: the dispatch index alone, 10, 100, 1,000 matters
           reports       driver: a year of one busy hall (~300,000 events), then one-month summaries [--tickets-per-day 240]
           alerts        driver: how late overtime alerts reach a SignalR client, with 100,000 tickets waiting [--waiting 100000]
+          simulate      load driver: the hall-day simulator against a running server, progress bar and summary
+                        --url http://host:port [--speed 60] [--halls a,b] [--from 08:30] [--to 17:00] [--seed 1]
+                        [--token <admin token>] [--progress-every 10] [--timeout 30]
+          watch         push latency: SignalR clients joined to halls of a running server time every event
+                        --url http://host:port [--halls a,b | --hall-count 4] [--clients 1] [--seconds 0] [--token …]
+          city-halls    writes a halls file for a city in one silo [--halls 200] [--windows 50] [--matters 30]
+                        [--sectors 6] [--out city-halls.json]
         """);
         return 2;
     }
