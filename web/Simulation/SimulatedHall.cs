@@ -18,6 +18,9 @@ internal sealed class SimulatedHall
     private readonly double _totalWeight;
     private readonly List<PendingStep> _cases = [];
 
+    /// <summary>The tickets this simulator believes wait, per matter: those it issued or transferred and no window called yet.</summary>
+    private readonly Dictionary<string, int> _waiting = new(StringComparer.Ordinal);
+
     public SimulatedHall(Hall hall, SimulatedApi api, Random random)
     {
         _hall = hall;
@@ -77,6 +80,7 @@ internal sealed class SimulatedHall
         if (await _api.PostAsync("tickets", new { matter, channel, priority }, cancellationToken) is not null)
         {
             Issued++;
+            _waiting[matter] = _waiting.GetValueOrDefault(matter) + 1;
         }
     }
 
@@ -104,19 +108,32 @@ internal sealed class SimulatedHall
 
                 break;
 
+            // A clerk calls when the queue display shows someone waiting for the window's matters, glances at it every
+            // minute or two otherwise (tickets others issued), and tries once more before closing.
+            case Activity.Idle when local < Closing && now < window.NextGlance && !WaitingFor(window.Id):
+                break;
+
             case Activity.Idle:
                 var called = local < LastCall ? await _api.PostAsync($"{path}/call-next", null, cancellationToken) : default(JsonElement);
                 if (called is { ValueKind: JsonValueKind.Object } ticket)
                 {
                     window.Ticket = ticket.GetProperty("ticketId").GetString();
                     window.Matter = ticket.GetProperty("matter").GetString();
+                    _waiting[window.Matter!] = Math.Max(0, _waiting.GetValueOrDefault(window.Matter!) - 1);
                     window.CalledAt = now;
                     window.ShowsUp = _random.NextDouble() >= 0.06;
                     window.Recall = !window.ShowsUp || _random.NextDouble() < 0.1;
                     window.Until = now + (window.Recall ? TimeSpan.FromMinutes(3) : Minutes(0.5, 2));
                     window.State = Activity.Called;
                 }
-                else if (called is not null && local >= Closing)
+                else if (called is { ValueKind: JsonValueKind.Undefined })
+                {
+                    // 204: nobody waits for this window's matters, whatever this simulator believed.
+                    ForgetWaiting(window.Id);
+                    window.NextGlance = now + Minutes(1, 2);
+                }
+
+                if (called is { ValueKind: JsonValueKind.Undefined } && local >= Closing)
                 {
                     if (await _api.PostAsync($"{path}/close", null, cancellationToken) is not null)
                     {
@@ -165,7 +182,11 @@ internal sealed class SimulatedHall
             var matter = PickMatter();
             if (matter != window.Matter)
             {
-                await _api.PostAsync($"{path}/transfer", new { matter }, cancellationToken);
+                if (await _api.PostAsync($"{path}/transfer", new { matter }, cancellationToken) is not null)
+                {
+                    _waiting[matter] = _waiting.GetValueOrDefault(matter) + 1;
+                }
+
                 return;
             }
         }
@@ -213,6 +234,18 @@ internal sealed class SimulatedHall
             {
                 _cases[i] = pending with { Next = next, At = now + Minutes(10, 60) };
             }
+        }
+    }
+
+    private bool WaitingFor(string windowId) => _hall.ServedMatters(windowId) is { } served
+        ? served.Any(m => _waiting.GetValueOrDefault(m) > 0)
+        : _waiting.Values.Any(w => w > 0);
+
+    private void ForgetWaiting(string windowId)
+    {
+        foreach (var matter in _hall.ServedMatters(windowId) ?? (IEnumerable<string>)[.. _waiting.Keys])
+        {
+            _waiting.Remove(matter);
         }
     }
 
@@ -294,6 +327,9 @@ internal sealed class SimulatedHall
         public DateTimeOffset CalledAt { get; set; }
 
         public DateTimeOffset Until { get; set; }
+
+        /// <summary>When an idle clerk who saw nobody waiting looks at the queue display again.</summary>
+        public DateTimeOffset NextGlance { get; set; }
 
         public bool ShowsUp { get; set; }
 

@@ -22,7 +22,7 @@ public static class CityHalls
         var path = options["out"] ?? "city-halls.json";
         await File.WriteAllTextAsync(path, JsonSerializer.Serialize(file, HallMonitorJson.Options));
         var halls = file.Halls;
-        Console.WriteLine($"{path}: {halls.Count} halls × {halls[0].Windows.Count} windows ({string.Join(", ", halls[0].Windows.GroupBy(w => w.Kind).Select(g => $"{g.Count()} {g.Key}"))}), {halls[0].Matters.Count} matters in {halls[0].Matters.Select(m => m.Category).Distinct().Count()} sectors");
+        Console.WriteLine($"{path}: {halls.Count} halls × {halls[0].Windows.Count} windows ({string.Join(", ", halls[0].Windows.GroupBy(w => w.Kind).Select(g => $"{g.Count()} {JsonNamingPolicy.CamelCase.ConvertName(g.Key.ToString())}"))}), {halls[0].Matters.Count} matters in {halls[0].Matters.Select(m => m.Category).Distinct().Count()} sectors");
         return 0;
     }
 
