@@ -12,7 +12,8 @@
 #     stamped it (the simulated `at` turned back into real time through GET /api/simulation) to its arrival;
 #   - whether the simulator kept up with its clock: the product logs, once a simulated hour, the longest simulated
 #     span one step covered (20 s while the calls keep up).
-# Stops at the end of the day (every window closed), or at UNTIL_HOUR (e.g. 11: once the simulated 11:00 began).
+# Stops at the end of the day (every window closed), at UNTIL_HOUR (e.g. 11: once the simulator's first step
+# after 11:00 began), or after MAX_SECONDS of real time (default: the day's ten hours at SPEED, plus 2 minutes).
 #
 #   bench/city/run.sh                              # 200 × 50 and the 1 × 50 baseline, the whole day each
 #   UNTIL_HOUR=11 bench/city/run.sh                # the morning peak only (08:30–11:00)
@@ -24,6 +25,7 @@ windows=${WINDOWS:-50}
 speed=${SPEED:-60}
 until_hour=${UNTIL_HOUR:-}
 watch_sockets=${WATCH_SOCKETS:-4}
+max_seconds=${MAX_SECONDS:-}
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
@@ -88,7 +90,7 @@ run_shape() {
 
   # Every 5 s: real seconds, server CPU (100 % = one core), server RSS, watcher CPU, load average.
   local day_hours=10 deadline before wbefore t0 now cpu wcpu
-  deadline=$(awk -v s="$(date +%s)" -v h="$day_hours" -v x="$speed" 'BEGIN { printf "%d", s + h * 3600 / x + 120 }')
+  deadline=$(awk -v s="$(date +%s)" -v h="$day_hours" -v x="$speed" -v m="$max_seconds" 'BEGIN { printf "%d", s + (m != "" ? m : h * 3600 / x + 120) }')
   t0=$(date +%s.%N); before=$(cpu_ticks "$server"); wbefore=$(cpu_ticks "$watcher")
   echo -e "seconds\tserver_cpu_percent\trss_mib\twatcher_cpu_percent\tload1" >"$dir/samples.tsv"
   local last=$t0 printed=0

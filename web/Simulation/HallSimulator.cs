@@ -47,7 +47,8 @@ public sealed partial class HallSimulator(
         }
 
         using var http = clients();
-        var day = new SimulatedDay(catalog.Halls, hall => new SimulatedApi(http, hall.Id, logger), clock, options.Value.SimulationSeed);
+        long calls = 0, refused = 0;
+        var day = new SimulatedDay(catalog.Halls, hall => new SimulatedApi(http, hall.Id, logger, Count), clock, options.Value.SimulationSeed);
         var hour = -1;
         try
         {
@@ -58,13 +59,22 @@ public sealed partial class HallSimulator(
                 if (local.Hour != hour)
                 {
                     hour = local.Hour;
-                    LogHour(logger, local, day.Issued, day.Steps, day.TakeLongestSpan().TotalSeconds, SimulatedDay.Step.TotalSeconds);
+                    LogHour(logger, local, day.Issued, Interlocked.Read(ref calls), Interlocked.Read(ref refused), day.Steps, day.TakeLongestSpan().TotalSeconds, SimulatedDay.Step.TotalSeconds);
                 }
             }, stoppingToken);
             LogDayOver(logger, day.Issued);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+
+        void Count(SimulatedCall call)
+        {
+            Interlocked.Increment(ref calls);
+            if (call.Status is not { } status || (int)status >= 300)
+            {
+                Interlocked.Increment(ref refused);
+            }
         }
     }
 
@@ -74,8 +84,8 @@ public sealed partial class HallSimulator(
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulated service day over: {Issued} tickets issued; the halls stay as they are")]
     private static partial void LogDayOver(ILogger logger, int issued);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Simulated {Local:HH:mm}: {Issued} tickets issued, {Steps} steps played, the longest step this hour covered {LongestSpan:0.0} s of simulated time (a step is {Step:0} s when the calls keep up)")]
-    private static partial void LogHour(ILogger logger, DateTimeOffset local, int issued, long steps, double longestSpan, double step);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulated {Local:HH:mm}: {Issued} tickets issued, {Calls} calls made ({Refused} refused or unanswered), {Steps} steps played, the longest step this hour covered {LongestSpan:0.0} s of simulated time (a step is {Step:0} s when the calls keep up)")]
+    private static partial void LogHour(ILogger logger, DateTimeOffset local, int issued, long calls, long refused, long steps, double longestSpan, double step);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Simulator: {Method} {Path} got no answer: {Reason}")]
     internal static partial void LogNoAnswer(ILogger logger, string method, string path, string reason);
