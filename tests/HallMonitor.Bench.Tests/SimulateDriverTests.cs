@@ -47,6 +47,30 @@ public sealed class SimulateDriverTests
         }
     }
 
+    /// <summary>A second run finds the windows open: each refuses one open (409) and its clerk takes it over as it is.</summary>
+    [Fact]
+    public async Task Simulate_AgainOnOpenWindows_TakesThemOver()
+    {
+        await using var server = new Server(CityHalls.City(halls: 1, windows: 8, matters: 6, sectors: 2));
+        using var http = server.CreateClient();
+        var halls = await SimulateDriver.ReadHallsAsync(http, only: null, CancellationToken.None);
+        var from = SimulateDriver.TodayAt(halls[0], new TimeOnly(9, 0));
+        await SimulateDriver.Day(http, halls, new ScaledTimeProvider(from, 1800), seed: 1, new LoadRecorder())
+            .RunAsync(until: from.AddMinutes(30), stepped: null, CancellationToken.None);
+        var again = new LoadRecorder();
+
+        await SimulateDriver.Day(http, halls, new ScaledTimeProvider(from.AddMinutes(30), 1800), seed: 2, again)
+            .RunAsync(until: from.AddMinutes(90), stepped: null, CancellationToken.None);
+
+        var (_, total) = again.Snapshot(halls.Select(h => h.Id));
+        Assert.Equal(8, total.Answers.GetValueOrDefault(("open", 409)));
+        Assert.Equal(0, total.Answers.GetValueOrDefault(("open", 200)));
+        Assert.True(total.Outcomes().Served > 0, $"served {total.Outcomes().Served}");
+
+        // At most one refused call-next per window: the one that finds it still busy with a ticket of the first run.
+        Assert.All(total.Refusals(), r => Assert.True(r is { Status: 409, Count: <= 8, Action: "open" or "call-next" }, $"refused {r}"));
+    }
+
     [Fact]
     public void LoadRecorder_CountsRefusalsApartFromOutcomes()
     {

@@ -16,26 +16,38 @@ public readonly record struct SimulatedCall(string Hall, string Action, HttpStat
 /// </summary>
 public sealed class SimulatedApi(HttpClient http, string hall, ILogger logger, Action<SimulatedCall>? observe = null)
 {
-    public async Task<JsonElement?> PostAsync(string path, object? body, CancellationToken cancellationToken)
+    /// <summary>What the last call answered (null: no answer); a hall's calls go one after another.</summary>
+    public HttpStatusCode? LastStatus { get; private set; }
+
+    public Task<JsonElement?> PostAsync(string path, object? body, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Post, path, path == "tickets" ? "issue" : path[(path.LastIndexOf('/') + 1)..], body ?? new { }, cancellationToken);
+
+    /// <summary>Reads under the hall, e.g. <c>windows/05</c>; <paramref name="action"/> names the call in the counts.</summary>
+    public Task<JsonElement?> GetAsync(string path, string action, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, path, action, body: null, cancellationToken);
+
+    private async Task<JsonElement?> SendAsync(HttpMethod method, string path, string action, object? body, CancellationToken cancellationToken)
     {
         var uri = $"/api/halls/{Uri.EscapeDataString(hall)}/{path}";
-        var action = path == "tickets" ? "issue" : path[(path.LastIndexOf('/') + 1)..];
         var started = Stopwatch.GetTimestamp();
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsJsonAsync(uri, body ?? new { }, cancellationToken);
+            using var request = new HttpRequestMessage(method, uri) { Content = body is null ? null : JsonContent.Create(body) };
+            response = await http.SendAsync(request, cancellationToken);
         }
         catch (Exception exception) when (!cancellationToken.IsCancellationRequested && exception is HttpRequestException or TaskCanceledException)
         {
             // A dropped connection or a timeout is counted like a refusal: the day goes on.
+            LastStatus = null;
             observe?.Invoke(new SimulatedCall(hall, action, null, Stopwatch.GetElapsedTime(started)));
-            HallSimulator.LogNoAnswer(logger, "POST", uri, exception.Message);
+            HallSimulator.LogNoAnswer(logger, method.Method, uri, exception.Message);
             return null;
         }
 
         using (response)
         {
+            LastStatus = response.StatusCode;
             JsonElement? result = null;
             if (response.StatusCode == HttpStatusCode.NoContent)
             {
@@ -47,7 +59,7 @@ public sealed class SimulatedApi(HttpClient http, string hall, ILogger logger, A
             }
             else
             {
-                HallSimulator.LogRefused(logger, "POST", uri, response.StatusCode);
+                HallSimulator.LogRefused(logger, method.Method, uri, response.StatusCode);
             }
 
             observe?.Invoke(new SimulatedCall(hall, action, response.StatusCode, Stopwatch.GetElapsedTime(started)));

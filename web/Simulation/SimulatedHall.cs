@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using HallMonitor.Grains;
 
@@ -90,7 +91,9 @@ internal sealed class SimulatedHall
         switch (window.State)
         {
             case Activity.Closed when !window.OpenedToday && local >= SimulationHostingExtensions.Opening && local < Closing:
-                if (await _api.PostAsync($"{path}/open", new { clerk = $"sim{window.Id}" }, cancellationToken) is not null)
+                // 409: the window is open already (an earlier run of a load driver); the clerk takes it over.
+                if (await _api.PostAsync($"{path}/open", new { clerk = $"sim{window.Id}" }, cancellationToken) is not null
+                    || _api.LastStatus == HttpStatusCode.Conflict)
                 {
                     window.OpenedToday = true;
                     window.State = Activity.Idle;
@@ -106,6 +109,10 @@ internal sealed class SimulatedHall
                     window.Until = now + length;
                 }
 
+                break;
+
+            // A refused call-next (the window holds a ticket from an earlier run, say) is tried again a minute or two later.
+            case Activity.Idle when now < window.RetryAt:
                 break;
 
             // A clerk calls when the queue display shows someone waiting for the window's matters, glances at it every
@@ -125,6 +132,15 @@ internal sealed class SimulatedHall
                     window.Recall = !window.ShowsUp || _random.NextDouble() < 0.1;
                     window.Until = now + (window.Recall ? TimeSpan.FromMinutes(3) : Minutes(0.5, 2));
                     window.State = Activity.Called;
+                }
+                else if (called is null && _api.LastStatus == HttpStatusCode.Conflict
+                    && await _api.GetAsync(path, "window", cancellationToken) is { ValueKind: JsonValueKind.Object } held)
+                {
+                    TakeOver(window, held, now);
+                }
+                else if (called is null)
+                {
+                    window.RetryAt = now + Minutes(1, 2);
                 }
                 else if (called is { ValueKind: JsonValueKind.Undefined })
                 {
@@ -237,6 +253,32 @@ internal sealed class SimulatedHall
         }
     }
 
+    /// <summary>
+    /// A window refused call-next because it is still busy from an earlier session (a load driver run before): the
+    /// clerk goes on from its state — serves the called ticket, completes the one in service, resumes after a pause.
+    /// </summary>
+    private void TakeOver(SimulatedWindow window, JsonElement held, DateTimeOffset now)
+    {
+        var ticket = held.TryGetProperty("ticket", out var t) && t.ValueKind == JsonValueKind.Object ? t : default;
+        window.Ticket = ticket.ValueKind == JsonValueKind.Object ? ticket.GetProperty("ticketId").GetString() : null;
+        window.Matter = ticket.ValueKind == JsonValueKind.Object ? ticket.GetProperty("matter").GetString() : null;
+        window.CalledAt = now - TimeSpan.FromMinutes(5);
+        window.ShowsUp = true;
+        window.Recall = false;
+        window.Until = now;
+        window.State = held.GetProperty("state").GetString() switch
+        {
+            "calling" when window.Ticket is not null => Activity.Called,
+            "serving" when window.Ticket is not null => Activity.Serving,
+            "paused" => Activity.Paused,
+            _ => Activity.Idle,
+        };
+        if (window.State == Activity.Idle)
+        {
+            window.RetryAt = now + Minutes(1, 2);
+        }
+    }
+
     private bool WaitingFor(string windowId) => _hall.ServedMatters(windowId) is { } served
         ? served.Any(m => _waiting.GetValueOrDefault(m) > 0)
         : _waiting.Values.Any(w => w > 0);
@@ -327,6 +369,9 @@ internal sealed class SimulatedHall
         public DateTimeOffset CalledAt { get; set; }
 
         public DateTimeOffset Until { get; set; }
+
+        /// <summary>When a clerk whose call-next was refused tries again.</summary>
+        public DateTimeOffset RetryAt { get; set; }
 
         /// <summary>When an idle clerk who saw nobody waiting looks at the queue display again.</summary>
         public DateTimeOffset NextGlance { get; set; }

@@ -191,10 +191,13 @@ public static class SimulateDriver
                 _lastRequests = requests;
                 var (now, share) = _position();
                 var bar = new string('#', (int)(Math.Clamp(share, 0, 1) * 20)).PadRight(20, '.');
+                var latency = recent.Count == 0
+                    ? "no calls answered"
+                    : string.Create(Invariant, $"p50 {LoadRecorder.Percentile(recent, 0.5):0.0} ms p99 {LoadRecorder.Percentile(recent, 0.99):0.0} ms");
                 var line = string.Create(
                     Invariant,
                     $"{now:HH:mm} [{bar}] {Math.Clamp(share, 0, 1) * 100,3:0}%  issued {total.Issued:N0} called {total.Called:N0} completed {total.Served:N0}  {rate,6:N0} req/s  errors {errors:N0}  "
-                    + $"p50 {LoadRecorder.Percentile(recent, 0.5):0.0} ms p99 {LoadRecorder.Percentile(recent, 0.99):0.0} ms  step {_day.TakeLongestSpan().TotalSeconds:0} s");
+                    + $"{latency}  step {_day.TakeLongestSpan().TotalSeconds:0} s");
                 if (_terminal)
                 {
                     Console.Write("\r" + line.PadRight(Math.Max(line.Length, SafeWidth() - 1)));
