@@ -30,6 +30,7 @@ app.MapJournalApi();
 app.MapAlertApi();
 app.MapCaseApi();
 app.MapReportApi();
+app.MapForecastApi();
 app.MapAdminApi();
 app.MapSimulationApi();
 app.MapHub<HallHub>("/hubs/hall").RequireAuthorization(AccessHostingExtensions.SignedInPolicy);

@@ -1,10 +1,12 @@
 using HallMonitor.Bench.Alerts;
 using HallMonitor.Bench.Calls;
 using HallMonitor.Bench.Dispatch;
+using HallMonitor.Bench.Forecasts;
 using HallMonitor.Bench.Journal;
 using HallMonitor.Bench.Lifecycles;
 using HallMonitor.Bench.Reports;
 using HallMonitor.Bench.Simulate;
+using HallMonitor.Bench.Startup;
 using Microsoft.Extensions.Configuration;
 
 namespace HallMonitor.Bench;
@@ -25,6 +27,8 @@ internal static class BenchProgram
         ["dispatch-index", .. var rest] => BenchmarkSuite.Run<DispatchIndexBenchmarks>(rest),
         ["reports", .. var rest] => await ReportsDriver.RunAsync(Options(rest)),
         ["alerts", .. var rest] => await AlertsDriver.RunAsync(Options(rest)),
+        ["backtest", .. var rest] => await BacktestDriver.RunAsync(Options(rest)),
+        ["startup", .. var rest] => await StartupDriver.RunAsync(Options(rest)),
         ["simulate", .. var rest] => await SimulateDriver.RunAsync(Options(rest)),
         ["watch", .. var rest] => await WatchDriver.RunAsync(Options(rest)),
         ["city-halls", .. var rest] => await CityHalls.RunAsync(Options(rest)),
@@ -50,6 +54,10 @@ internal static class BenchProgram
           dispatch-index  BenchmarkDotNet: the dispatch index alone, 10, 100, 1,000 matters
           reports       driver: a year of one busy hall (~300,000 events), then one-month summaries [--tickets-per-day 240]
           alerts        driver: how late overtime alerts reach a SignalR client, with 100,000 tickets waiting [--waiting 100000]
+          backtest      driver: predicted calls and waitPredicted cards against what happened, on simulated days of the
+                        demo halls [--days 1] [--speed 120] [--seed 1] [--sample 60]
+          startup       driver: the Release web process from start to ready on a journal of 1,000,000 events, with and
+                        without checkpoints, beside an empty journal [--events 1000000] [--rounds 3] [--folder <kept data>]
           simulate      load driver: the hall-day simulator against a running server, progress bar and summary
                         --url http://host:port [--speed 60] [--halls a,b] [--from 08:30] [--to 17:00] [--seed 1]
                         [--token <admin token>] [--progress-every 10] [--timeout 30]

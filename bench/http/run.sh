@@ -10,6 +10,7 @@
 #   bench/http/run.sh                          # 2 threads, 64 connections, 15 s each, six matters
 #   DURATION=30s CONNECTIONS=128 bench/http/run.sh
 #   MATTERS=BIZ-REG,TAX-INV bench/http/run.sh   # issue for these matters (codes of web/halls.json)
+#   SERVER=/tmp/before bench/http/run.sh        # run another build (a copy of web/bin/Release/net10.0), not built here
 set -euo pipefail
 
 duration=${DURATION:-15s}
@@ -17,12 +18,16 @@ connections=${CONNECTIONS:-64}
 threads=${THREADS:-2}
 warmup=${WARMUP:-3s}
 matters=${MATTERS:-}
+server_dir=${SERVER:-}
 
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install -y wrk" >&2; exit 2; }
 
-dotnet build -c Release "$root/web" -nologo -clp:ErrorsOnly -v q >&2
+if [[ -z $server_dir ]]; then
+  dotnet build -c Release "$root/web" -nologo -clp:ErrorsOnly -v q >&2
+  server_dir=$root/web/bin/Release/net10.0
+fi
 
 # A port is free when nothing answers a connection to it on loopback (and this script has not picked it yet).
 taken=""
@@ -43,7 +48,7 @@ url="http://127.0.0.1:$http_port"
 data=$(mktemp -d -t hallmonitor-http-XXXXXX)
 
 (
-  cd "$root/web/bin/Release/net10.0"
+  cd "$server_dir"
   exec dotnet HallMonitor.Web.dll --urls "$url" --HallMonitor:DataDir="$data/data" \
     --HallMonitor:SiloPort="$silo_port" --HallMonitor:GatewayPort="$gateway_port" --Logging:LogLevel:Default=Warning \
     --HallMonitor:RateLimit:CommandsPerMinute=0
@@ -74,7 +79,7 @@ measure() {
     'BEGIN { printf "server CPU: %.0f %% (100 %% = one core)\n", 100 * c / t / (e - s) }'
 }
 
-echo "$(nproc) cores; $(uname -sr); server $url, silo port $silo_port, gateway port $gateway_port; SQLite in $data"
+echo "$(nproc) cores; $(uname -sr); $server_dir; server $url, silo port $silo_port, gateway port $gateway_port; SQLite in $data"
 echo "warm-up: $warmup of each"
 wrk -t"$threads" -c"$connections" -d"$warmup" "$url/healthz" >/dev/null
 wrk -t"$threads" -c"$connections" -d"$warmup" -s "$here/issue.lua" "$url" ${matters:+-- "$matters"} >/dev/null

@@ -27,6 +27,7 @@ public enum Permission
     StepCase,
     ReadFollowUps,
     CloseFollowUp,
+    ReadForecast,
 }
 
 /// <summary>Who is calling: the configured token's name, role and scope (never the token itself).</summary>
@@ -105,6 +106,9 @@ public static class AccessRules
         [Permission.StepCase] = Grant(Roles.Supervisor, Roles.Admin).With(Roles.Clerk, OwnCases),
         [Permission.ReadFollowUps] = Grant(Roles.Supervisor, Roles.Auditor, Roles.Admin),
         [Permission.CloseFollowUp] = Grant(Roles.Supervisor, Roles.Admin),
+
+        // The wall shows the staffing advice; the audit page too.
+        [Permission.ReadForecast] = Grant(Roles.Display, Roles.Supervisor, Roles.Auditor, Roles.Admin),
     }.ToFrozenDictionary();
 
     /// <summary>
@@ -182,6 +186,7 @@ public static class AccessRules
         Permission.StepCase => "take steps of cases",
         Permission.ReadFollowUps => "read follow-ups of bad reviews",
         Permission.CloseFollowUp => "close follow-ups of bad reviews",
+        Permission.ReadForecast => "read the staffing forecast",
         _ => permission.ToString(),
     };
 

@@ -59,6 +59,30 @@ public sealed partial class WallTests(BrowserFixture browser) : IClassFixture<Br
     }
 
     [Fact]
+    public async Task Wall_ShowsAPredictedOvertimeWithThePredictedWaitAndCall()
+    {
+        var clock = new ManualTimeProvider(Morning);
+        await using var host = new PageHost(clock);
+        using var api = host.Api();
+        await api.OpenAsync("09", "陈静");
+        await api.IssueAsync("RE-TRANS");
+        var second = await api.IssueAsync("RE-TRANS");
+        await using var page = await browser.OpenAsync(host, "/wall/xinqu", 1920, 1080);
+        await page.WaitUntilLiveAsync();
+
+        // One window for RE-TRANS (30-minute services, wait target 30 minutes): the second number is likely called at
+        // 30 minutes, at its target. The hall predicts every 30 s.
+        clock.Advance(TimeSpan.FromSeconds(30));
+        var alert = page.Page.Locator($".alert[data-alert='predicted-{second.TicketId}']");
+        await Expect(alert).ToHaveAttributeAsync("data-level", "warning");
+        await Expect(alert.Locator(".alert-title")).ToContainTextAsync($"预计超时 · {second.Number}");
+        await Expect(alert).ToContainTextAsync("预计等候 30:30（时限 30:00）");
+        await Expect(alert).ToContainTextAsync("约 10:00 叫号");
+        await page.ScreenshotAsync("wall-predicted");
+        Assert.Empty(page.Errors);
+    }
+
+    [Fact]
     public async Task Wall_KeepsAQueueExact_WhenItOutgrowsTheTicketsTheSnapshotLists()
     {
         var clock = new ManualTimeProvider(Morning);

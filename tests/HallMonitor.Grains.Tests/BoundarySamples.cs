@@ -189,6 +189,42 @@ internal static class BoundarySamples
         Overdue = true,
     };
 
+    public static StaffingHour StaffingHour { get; } = new()
+    {
+        From = At.AddMinutes(-41).AddTicks(-1_234_567),
+        To = At.AddMinutes(19).AddTicks(-1_234_567),
+        ArrivalsPerHour = 7.38,
+        HandleSeconds = 912.5,
+        WindowsNeeded = 3,
+        Basis = ArrivalBasis.AllDays,
+        Days = 6,
+    };
+
+    public static MatterForecast MatterForecast { get; } = new()
+    {
+        Matter = Matter,
+        Name = "企业设立登记",
+        Sector = "商事登记",
+        Waiting = 7,
+        ServingWindows = 2,
+        WaitTargetSeconds = 1800,
+        LastCallAt = At.AddMinutes(48),
+        PastTarget = 2,
+        HandleSeconds = 912.5,
+        HandleBasis = HandleBasis.Target,
+        Staffing = [StaffingHour, StaffingHour with { WindowsNeeded = 4 }],
+    };
+
+    public static SectorForecast SectorForecast { get; } = new()
+    {
+        Sector = "商事登记",
+        Matters = [Matter, "BIZ-CHG"],
+        WindowsOpen = 3,
+        WaitTargetSeconds = 900,
+        Waiting = 9,
+        Staffing = [StaffingHour],
+    };
+
     public static CaseReportRow CaseRow { get; } = new()
     {
         Key = Matter,
@@ -303,6 +339,29 @@ internal static class BoundarySamples
         State = TicketState.Waiting,
     };
 
+    public static HallPrediction Prediction { get; } = new()
+    {
+        At = At,
+        Matters =
+        [
+            new MatterPrediction
+            {
+                Matter = Matter,
+                Waiting = 2,
+                ServingWindows = 3,
+                HandleSeconds = 912.5,
+                WaitTargetSeconds = 1800,
+                LastCallAt = At.AddMinutes(40),
+                PastTarget = 1,
+                Tickets =
+                [
+                    new TicketPrediction(TicketId, Number, Priority: true, At.AddMinutes(-5), At.AddMinutes(3)),
+                    new TicketPrediction("20261123-A008", "A008", Priority: false, At.AddMinutes(-2), At.AddMinutes(40)),
+                ],
+            },
+        ],
+    };
+
     /// <summary>Every boundary record, keyed by its type in <see cref="ByType"/>.</summary>
     public static IReadOnlyList<object> Records { get; } =
     [
@@ -323,6 +382,10 @@ internal static class BoundarySamples
         new HourFigures(Hour: 9, Issued: 31, Completed: 24),
         new HotMatter(Matter, "企业设立登记", "商事登记", Issued: 31, Waiting: 7),
         Snapshot,
+        Prediction,
+        Prediction.Matters[0],
+        Prediction.Matters[0].Tickets![0],
+        new PredictedWait(TicketId, WaitSeconds: 2430, CallAt: At.AddMinutes(40)),
         Record(Events[1]),
         new JournalPage([JournalEntry.From(Record(Events[0], seq: 41)), JournalEntry.From(Record(Events[1], seq: 42))], NextSeq: 43),
         JournalEntry.From(Record(Events[14])),
@@ -381,6 +444,11 @@ internal static class BoundarySamples
         new QueueReport(Matter, new QueueHead(TicketId, Priority: true, At.AddMinutes(-20), Seq: 40), Taken: true),
         new TransferOutcome(Transferred, NewLeg),
         new QueueView(Matter, Waiting: 7, PriorityWaiting: 2, OldestIssuedAt: At.AddMinutes(-22), TicketIds: ["20261123-A008", "20261123-A009"]),
+        new HallForecast { Hall = "xinqu", At = At, Weeks = 8, Matters = [MatterForecast], Sectors = [SectorForecast], Pooled = SectorForecast with { Sector = "长春新区政务服务中心", WindowsOpen = 12 } },
+        MatterForecast,
+        SectorForecast,
+        StaffingHour,
+        new MatterDay { Day = ServiceDay, Matter = Matter, Issued = [.. Enumerable.Range(0, 24).Select(hour => hour is >= 9 and < 17 ? hour : 0)], Handled = 12, HandleSecondsTotal = 10_950.5 },
     ];
 
     /// <summary>The domain exceptions a grain call can end with, thrown so that they carry a stack trace.</summary>

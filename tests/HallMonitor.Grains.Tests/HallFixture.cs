@@ -145,7 +145,8 @@ public sealed class HallFixture : IAsyncDisposable
         Func<MemoryJournalStore, IJournalStore>? journalStore = null,
         TimeSpan? wakePeriod = null,
         TimeSpan? responseTimeout = null,
-        IReadOnlyDictionary<string, string>? calendars = null)
+        IReadOnlyDictionary<string, string>? calendars = null,
+        TimeSpan? predictPeriod = null)
     {
         var journal = new MemoryJournalStore();
         return StartAsync(
@@ -157,7 +158,8 @@ public sealed class HallFixture : IAsyncDisposable
             journalStore?.Invoke(journal) ?? journal,
             wakePeriod,
             responseTimeout,
-            calendars);
+            calendars,
+            predictPeriod);
     }
 
     private static async Task<HallFixture> StartAsync(
@@ -169,7 +171,8 @@ public sealed class HallFixture : IAsyncDisposable
         IJournalStore? journalStore = null,
         TimeSpan? wakePeriod = null,
         TimeSpan? responseTimeout = null,
-        IReadOnlyDictionary<string, string>? calendars = null)
+        IReadOnlyDictionary<string, string>? calendars = null,
+        TimeSpan? predictPeriod = null)
     {
         // A folder of its own: the calendars (calendars/{name}.json) live next to the halls file.
         var folder = Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), $"halls-{Guid.NewGuid():N}")).FullName;
@@ -190,6 +193,10 @@ public sealed class HallFixture : IAsyncDisposable
         {
             settings["HallMonitor:WakePeriod"] = period.ToString("c", System.Globalization.CultureInfo.InvariantCulture);
         }
+
+        // Predicted overtime runs only where a test asks for it: its ticks would otherwise journal alerts beside
+        // what a test compares (a picture before and after a restart, an exact journal).
+        settings["HallMonitor:PredictPeriod"] = (predictPeriod ?? TimeSpan.Zero).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
 
         if (responseTimeout is { } timeout)
         {

@@ -50,6 +50,7 @@ public sealed class AccessTests(AccessFixture fixture)
         ("GET", $"{Hall}/followups", null, ["王主任", "审计组", "admin"]),
         ("GET", $"{Hall}/reports/cases?from=2026-01-01&to=2026-01-31", null, ["王主任", "审计组", "admin"]),
         ("POST", $"{Hall}/followups/20260101-C001/close", new { note = "已回访" }, ["王主任", "admin"]),
+        ("GET", $"{Hall}/forecast", null, ["wall-1", "王主任", "审计组", "admin"]),
     ];
 
     [Fact]

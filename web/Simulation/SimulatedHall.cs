@@ -60,7 +60,10 @@ internal sealed class SimulatedHall
         return _windows.Any(w => w.State != Activity.Closed || !w.OpenedToday);
     }
 
-    /// <summary>Three visitors an hour per window, more at the morning and afternoon peaks, fewer at lunch.</summary>
+    /// <summary>
+    /// 2.4 visitors an hour per window, more at the morning and afternoon peaks, fewer at lunch: a busy hall whose peaks
+    /// outrun its windows for a while (a window serves about three an hour), not one that is behind all day.
+    /// </summary>
     private double ArrivalsPerHour(TimeOnly local)
     {
         var shape = local.Hour switch
@@ -70,7 +73,7 @@ internal sealed class SimulatedHall
             14 or 15 => 1.4,
             _ => 1.0,
         };
-        return 3.0 * _windows.Count * shape;
+        return 2.4 * _windows.Count * shape;
     }
 
     private async Task ArriveAsync(CancellationToken cancellationToken)

@@ -43,6 +43,21 @@ public static class AlertsDriver
 
         try
         {
+            // The same product with no ticket waiting, in this process first: the baseline of the memory per ticket.
+            var heapBefore = HeapAfterFullGc();
+            long heapEmpty;
+            await using (var empty = new Host(Directory.CreateDirectory(Path.Combine(folder, "empty")).FullName, hallsFile))
+            {
+                using var emptyHttp = new HttpClient { BaseAddress = empty.Address };
+                (await emptyHttp.GetAsync("/readyz")).EnsureSuccessStatusCode();
+                await using var emptyHub = await HubClient.ConnectAsync(new UriBuilder(empty.Address) { Scheme = "ws", Path = "/hubs/hall" }.Uri);
+                await emptyHub.InvokeAsync<HallSnapshot>("JoinHall", HallId);
+                heapEmpty = await HeapWithQueueActiveAsync(empty);
+            }
+
+            // What a stopped host leaves behind (JIT'd code, caches, pools) stays in the heap measured next.
+            var residue = HeapAfterFullGc() - heapBefore;
+
             await using var host = new Host(folder, hallsFile);
             var started = Stopwatch.StartNew();
             var address = host.Address;
@@ -54,6 +69,10 @@ public static class AlertsDriver
             var joined = Stopwatch.StartNew();
             var snapshot = await hub.InvokeAsync<HallSnapshot>("JoinHall", HallId);
             Console.WriteLine($"JoinHall: snapshot at event {YearOfJournal.Format(snapshot.Seq)}, {snapshot.Kpis.Waiting:N0} waiting, {joined.ElapsedMilliseconds} ms");
+            var heapWaiting = await HeapWithQueueActiveAsync(host);
+            Console.WriteLine(
+                $"GC heap after a full GC: {Megabytes(heapWaiting)} with {YearOfJournal.Format(waiting)} waiting, {Megabytes(heapEmpty)} with none " +
+                $"(less {Megabytes(residue)} left by that host): {(heapWaiting - heapEmpty - residue) / (double)waiting:0} bytes per waiting ticket");
 
             Console.WriteLine($"steady: {steady} probe tickets (wait target {ProbeTargetSeconds} s), one every 100 ms");
             var issued = Stopwatch.StartNew();
@@ -83,6 +102,30 @@ public static class AlertsDriver
 
         return 0;
     }
+
+    /// <summary>
+    /// The GC heap after a full, compacting collection, once every projection of a waiting ticket is active: the hall's
+    /// (the snapshot's counts, dispatch), the queue's (its order and alert clocks) and the report projection's (the
+    /// ticket's fact, kept in memory until the ticket is finished), which catches up to the journal's end on a report.
+    /// </summary>
+    private static async Task<long> HeapWithQueueActiveAsync(Host host)
+    {
+        var grains = host.Services.GetRequiredService<IGrainFactory>();
+        await grains.GetMatter(HallId, "BULK").GetQueueAsync();
+        var today = host.Services.GetRequiredService<HallCatalog>().GetHall(HallId).ServiceDay(DateTimeOffset.UtcNow);
+        await grains.GetGrain<IReportGrain>(HallId).GetSummaryAsync(today, today, ReportGrouping.Hall);
+        return HeapAfterFullGc();
+    }
+
+    private static long HeapAfterFullGc()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        return GC.GetTotalMemory(forceFullCollection: false);
+    }
+
+    private static string Megabytes(long bytes) => $"{bytes / 1024.0 / 1024.0:0.0} MiB";
 
     private static Task IssueAsync(HttpClient http) =>
         http.PostAsJsonAsync($"/api/halls/{HallId}/tickets", new { matter = "PROBE" }).ContinueWith(t => t.Result.EnsureSuccessStatusCode(), TaskScheduler.Default);

@@ -21,6 +21,13 @@ public enum AlertKind
 
     /// <summary>The follow-up of a bad review passed its due time; always overtime.</summary>
     FollowUpOverdue,
+
+    /// <summary>
+    /// A waiting ticket is predicted to be called only after its wait target, while there is still time to act
+    /// (before its wait warning); always a warning. <see cref="AlertView.Value"/> is the predicted wait in seconds and
+    /// <see cref="AlertView.Due"/> the predicted call.
+    /// </summary>
+    WaitPredicted,
 }
 
 /// <summary>Yellow at the warn ratio of the target, red at the target.</summary>
@@ -45,7 +52,7 @@ public sealed record AlertView
 {
     /// <summary>
     /// <c>wait-{ticketId}</c>, <c>handle-{ticketId}</c>, <c>backlog-{matter}-{day}-{n}</c>, <c>case-{caseId}</c>,
-    /// <c>statutory-{caseId}</c> or <c>followup-{followUpId}</c>.
+    /// <c>statutory-{caseId}</c>, <c>followup-{followUpId}</c> or <c>predicted-{ticketId}</c>.
     /// </summary>
     [Id(0)]
     public required string AlertId { get; init; }
@@ -98,11 +105,11 @@ public sealed record AlertView
     [Id(15)]
     public DateTimeOffset? ResolvedAt { get; init; }
 
-    /// <summary>What ended it: called, cancelled, expired, completed, noShow, transferred, shortened, closed, decided, deadlineMoved.</summary>
+    /// <summary>What ended it: called, cancelled, expired, completed, noShow, transferred, shortened, closed, decided, deadlineMoved; for a predicted overtime also improved (the prediction came back under 90 % of the target) and warned (the wait warning took over).</summary>
     [Id(16)]
     public string? Resolution { get; init; }
 
-    /// <summary>The deadline a case or follow-up card is about.</summary>
+    /// <summary>The deadline a case or follow-up card is about; for a predicted overtime, the predicted call.</summary>
     [Id(17)]
     public DateTimeOffset? Due { get; init; }
 }

@@ -46,6 +46,12 @@ public interface IHallGrain : IGrainWithStringKey
     /// <summary>Waits until every append sequenced so far has committed or failed, and answers the durable end.</summary>
     Task<long> SettleJournalAsync();
 
+    /// <summary>
+    /// When the waiting tickets are likely to be called, per matter (<see cref="HallPrediction"/>); each ticket's
+    /// predicted call too with <paramref name="withTickets"/>.
+    /// </summary>
+    Task<HallPrediction> PredictAsync(bool withTickets);
+
     /// <summary>Open alerts, or all of today's with <paramref name="includeResolved"/>; the most recent first.</summary>
     Task<IReadOnlyList<AlertView>> GetAlertsAsync(bool includeResolved);
 

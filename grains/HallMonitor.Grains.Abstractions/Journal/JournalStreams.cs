@@ -35,7 +35,7 @@ public sealed record JournalStream(JournalStreamKind Kind, string Id)
         TicketRecalled or ServiceStarted or ServiceCompleted or TicketNoShow or TicketTransferred
             or WindowOpened or WindowPaused or WindowResumed or WindowClosed => (null, Window(((IWindowEvent)hallEvent).Window!)),
         IAlertEvent { Alert: { Kind: AlertKind.HandleOvertime, Window: { } window } } => (null, Window(window)),
-        IAlertEvent { Alert: { Kind: AlertKind.WaitOvertime or AlertKind.QueueBacklog } alert } => (Queue(alert.Matter), null),
+        IAlertEvent { Alert: { Kind: AlertKind.WaitOvertime or AlertKind.WaitPredicted or AlertKind.QueueBacklog } alert } => (Queue(alert.Matter), null),
         _ => (null, null),
     };
 

@@ -42,12 +42,25 @@ public interface IMatterGrain : IGrainWithStringKey
     /// <summary>Acknowledges one of this matter's open alerts (a ticket's wait, or the backlog).</summary>
     Task<AlertView> AcknowledgeAlertAsync(string alertId, string by);
 
-    /// <summary>Brings the queue back if it was collected and journals the alerts that came due; the hall's wake reminder calls it.</summary>
     /// <summary>Deactivates once idle, so that the next call reads the reloaded configuration (targets, names).</summary>
     Task ReloadAsync();
 
+    /// <summary>Brings the queue back if it was collected and journals the alerts that came due; the hall's wake reminder calls it.</summary>
     Task WakeAsync();
+
+    /// <summary>
+    /// The hall's prediction (<see cref="HallPrediction"/>) for this queue: raises a predicted-overtime alert for each
+    /// <paramref name="late"/> ticket still waiting and not yet warned, and resolves those of <paramref name="improved"/>.
+    /// </summary>
+    Task PredictedAsync(IReadOnlyList<PredictedWait> late, IReadOnlyList<string> improved);
 }
+
+/// <summary>A waiting ticket predicted to be called after its wait target: the predicted wait and call (hall time).</summary>
+[GenerateSerializer, Immutable, Alias("HallMonitor.PredictedWait")]
+public sealed record PredictedWait(
+    [property: Id(0)] string TicketId,
+    [property: Id(1)] double WaitSeconds,
+    [property: Id(2)] DateTimeOffset CallAt);
 
 /// <summary>The ticket a window is sending on, who sends it, and the window's journal position it was decided on.</summary>
 [GenerateSerializer, Immutable, Alias("HallMonitor.TransferSource")]

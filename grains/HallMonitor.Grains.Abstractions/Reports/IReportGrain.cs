@@ -27,6 +27,10 @@ public interface IReportGrain : IGrainWithStringKey
     [ResponseTimeout(LongRead.Timeout)]
     Task<CaseReport> GetCasesAsync(DateOnly from, DateOnly to);
 
+    /// <summary>Arrivals by hour and services per matter on the service days from <paramref name="from"/> to <paramref name="to"/> (staffing forecasts learn from them).</summary>
+    [ResponseTimeout(LongRead.Timeout)]
+    Task<IReadOnlyList<MatterDay>> GetMatterDaysAsync(DateOnly from, DateOnly to);
+
     /// <summary>Delivers committed journal records in sequence order.</summary>
     Task ApplyCommittedAsync(IReadOnlyList<JournalRecord> records);
 }

@@ -10,4 +10,10 @@ public sealed class ClockOptions
     /// after a restart.
     /// </summary>
     public TimeSpan WakePeriod { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// How often (hall time) each hall predicts its waiting tickets' calls and raises predicted-overtime alerts
+    /// (<c>waitPredicted</c>); zero turns the alerts off (<c>GET /forecast</c> still predicts on request).
+    /// </summary>
+    public TimeSpan PredictPeriod { get; set; } = TimeSpan.FromSeconds(30);
 }

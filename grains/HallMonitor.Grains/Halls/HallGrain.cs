@@ -46,6 +46,9 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     private IGrainTimer? _rollOver;
     private DateOnly _rolledOverTo;
     private Task? _rollingOver;
+
+    /// <summary>A predicted overtime ends when the predicted wait comes back under this share of the target.</summary>
+    private const double ImprovedRatio = 0.9;
     private JournalCorruptException? _corrupt;
 
     public HallGrain(
@@ -93,6 +96,10 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
         // Roll over now if the silo slept through midnight; it calls other grains, so not inside activation.
         _rollOver = ArmClock(null, RollOverAsync, TimeSpan.Zero);
+        if (_clocks.PredictPeriod > TimeSpan.Zero)
+        {
+            this.RegisterGrainTimer(_ => PredictOvertimeAsync(), _clocks.PredictPeriod, _clocks.PredictPeriod);
+        }
     }
 
     /// <summary>
@@ -218,6 +225,12 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
                     ? new HotMatter(m.Code, m.Name, m.Category, p.Value, queues.First(q => q.Matter == m.Code).Waiting)
                     : new HotMatter(p.Key, p.Key, "", p.Value, 0))],
         };
+    }
+
+    public async Task<HallPrediction> PredictAsync(bool withTickets)
+    {
+        await CatchUpAsync(_journal.DurableSeq);
+        return CallPrediction.Predict(_hall, State, _hall.LocalTime(_time.GetUtcNow()), withTickets);
     }
 
     public async Task<IReadOnlyList<AlertView>> GetAlertsAsync(bool includeResolved)
@@ -745,6 +758,66 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
     }
 
     /// <summary>
+    /// Predicts the waiting tickets' calls and hands each queue the tickets newly predicted past their wait target
+    /// while there is still time to act (before their wait warning), and those whose open prediction came back under
+    /// <see cref="ImprovedRatio"/> of the target (hysteresis, so that a card does not flicker). A ticket gets at most
+    /// one predicted-overtime alert a day; a matter no open window serves gets none (the forecast shows it unserved).
+    /// </summary>
+    private async Task PredictOvertimeAsync()
+    {
+        if (_corrupt is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await CatchUpAsync(_journal.DurableSeq);
+            if (!State.Waiting.Values.Any(line => line.Count > 0))
+            {
+                return;
+            }
+
+            var now = _time.GetUtcNow();
+            var prediction = CallPrediction.Predict(_hall, State, _hall.LocalTime(now), withTickets: true);
+            var calls = new List<Task>();
+            foreach (var matter in prediction.Matters)
+            {
+                var target = TimeSpan.FromSeconds(matter.WaitTargetSeconds);
+                var warnAfter = target * _hall.Definition.WarnRatio;
+                List<PredictedWait>? late = null;
+                List<string>? improved = null;
+                foreach (var ticket in matter.Tickets ?? [])
+                {
+                    if (State.Alerts.TryGetValue(MatterGrain.PredictedAlertId(ticket.TicketId), out var raised))
+                    {
+                        if (raised.State == AlertState.Open && ticket.CallAt is { } at && at - ticket.IssuedAt < target * ImprovedRatio)
+                        {
+                            (improved ??= []).Add(ticket.TicketId);
+                        }
+                    }
+                    else if (ticket.CallAt is { } call && call - ticket.IssuedAt >= target && now < ticket.IssuedAt + warnAfter)
+                    {
+                        (late ??= []).Add(new PredictedWait(ticket.TicketId, (call - ticket.IssuedAt).TotalSeconds, call));
+                    }
+                }
+
+                if (late is not null || improved is not null)
+                {
+                    calls.Add(GrainFactory.GetMatter(_hall.Id, matter.Matter).PredictedAsync(late ?? [], improved ?? []));
+                }
+            }
+
+            await Task.WhenAll(calls);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // The next tick predicts again.
+            LogPredictionFailed(_logger, exception, _hall.Id);
+        }
+    }
+
+    /// <summary>
     /// Activates the matters with waiting tickets or open alerts and the windows serving someone, so that
     /// their alert clocks run after a restart even if nobody calls them.
     /// </summary>
@@ -815,6 +888,9 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Hall {HallId} could not catch up before its last checkpoint; its next activation replays the rest")]
     private static partial void LogFinalCatchUpFailed(ILogger logger, Exception exception, string hallId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Predicting the calls of hall {HallId} failed; the next tick predicts again")]
+    private static partial void LogPredictionFailed(ILogger logger, Exception exception, string hallId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Waking the clocks of hall {HallId} failed; the next reminder tick tries again")]
     private static partial void LogWakeFailed(ILogger logger, Exception exception, string hallId);

@@ -7,6 +7,7 @@ namespace HallMonitor.Grains;
 public sealed class HallProjection : JournaledState
 {
     private const int RecentSamples = 20;
+    private const int RecentCalls = 50;
 
     /// <summary>The service day the figures and numbering belong to.</summary>
     public DateOnly ServiceDay { get; set; }
@@ -22,6 +23,12 @@ public sealed class HallProjection : JournaledState
 
     /// <summary>The latest handling durations per matter, for wait estimates.</summary>
     public Dictionary<string, List<double>> RecentHandleSeconds { get; set; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The latest times from a call to the start of service or to the no-show, hall-wide: what a window spends on a call
+    /// besides handling (the visitor walking up, recalls, waiting for one who never comes), for predicted calls.
+    /// </summary>
+    public List<double> RecentCallSeconds { get; set; } = [];
 
     /// <summary>Open alerts, and those resolved on <see cref="ServiceDay"/>, by id.</summary>
     public Dictionary<string, AlertView> Alerts { get; set; } = new(StringComparer.Ordinal);
@@ -105,6 +112,7 @@ public sealed class HallProjection : JournaledState
                 Window(e.Window).Recall(e.Recalls);
                 break;
             case ServiceStarted e:
+                RememberCall(Window(e.Window), record.At);
                 Window(e.Window).Start(record.At);
                 break;
             case ServiceCompleted e:
@@ -115,6 +123,7 @@ public sealed class HallProjection : JournaledState
                 Remember(e.Matter, e.HandleSeconds);
                 break;
             case TicketNoShow e:
+                RememberCall(Window(e.Window), record.At);
                 Window(e.Window).Finish(record.At, served: false);
                 Today.NoShow++;
                 break;
@@ -277,6 +286,23 @@ public sealed class HallProjection : JournaledState
         foreach (var closed in FollowUps.Values.Where(f => f.ClosedAt < listedSince).ToList())
         {
             FollowUps.Remove(closed.FollowUpId);
+        }
+    }
+
+    /// <summary>The average of <see cref="RecentCallSeconds"/>, or zero before the first.</summary>
+    public double AverageCallSeconds() => RecentCallSeconds.Count > 0 ? RecentCallSeconds.Average() : 0;
+
+    private void RememberCall(WindowSlot window, DateTimeOffset at)
+    {
+        if (window.Ticket is not { } ticket)
+        {
+            return;
+        }
+
+        RecentCallSeconds.Add(Math.Max(0, (at - ticket.CalledAt).TotalSeconds));
+        if (RecentCallSeconds.Count > RecentCalls)
+        {
+            RecentCallSeconds.RemoveAt(0);
         }
     }
 

@@ -10,6 +10,9 @@ public sealed class MatterQueue : JournaledState
     /// <summary>Open wait alerts by ticket id.</summary>
     public Dictionary<string, AlertView> WaitAlerts { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>Open predicted-overtime alerts by ticket id.</summary>
+    public Dictionary<string, AlertView> PredictedAlerts { get; set; } = new(StringComparer.Ordinal);
+
     /// <summary>The open backlog alert, if the queue is too long.</summary>
     public AlertView? Backlog { get; set; }
 
@@ -211,6 +214,11 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
             {
                 events.Add(new AlertResolved(Resolved(alert, now, "expired")));
             }
+
+            if (State.PredictedAlerts.TryGetValue(ticket.TicketId, out var predicted))
+            {
+                events.Add(new AlertResolved(ResolvedPrediction(predicted, now, "expired")));
+            }
         }
 
         AddBacklogChange(events, Line.Count - stale.Count, now);
@@ -231,6 +239,7 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         var alert = State.Backlog is { } backlog && backlog.AlertId == alertId
             ? backlog
             : State.WaitAlerts.Values.FirstOrDefault(a => a.AlertId == alertId)
+                ?? State.PredictedAlerts.Values.FirstOrDefault(a => a.AlertId == alertId)
                 ?? throw new ConflictException($"Alert {alertId} is no longer open.");
         if (alert.AcknowledgedAt is { } at)
         {
@@ -243,6 +252,55 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
     }
 
     public Task WakeAsync() => SettleAsync();
+
+    public async Task PredictedAsync(IReadOnlyList<PredictedWait> late, IReadOnlyList<string> improved)
+    {
+        await CatchUpIfBehindAsync();
+        var now = _time.GetUtcNow();
+        var local = _hall.LocalTime(now);
+        var events = new List<HallEvent>();
+        foreach (var prediction in late)
+        {
+            // Only while there is still time to act: before the ticket's wait warning, and once per ticket.
+            if (Line.Find(prediction.TicketId) is { } ticket
+                && now < ticket.IssuedAt + WarnAfter
+                && !State.WaitAlerts.ContainsKey(ticket.TicketId)
+                && !State.PredictedAlerts.ContainsKey(ticket.TicketId))
+            {
+                events.Add(new AlertRaised(new AlertView
+                {
+                    AlertId = PredictedAlertId(ticket.TicketId),
+                    Kind = AlertKind.WaitPredicted,
+                    Level = AlertLevel.Warning,
+                    State = AlertState.Open,
+                    Matter = ticket.Matter,
+                    TicketId = ticket.TicketId,
+                    Number = ticket.Number,
+                    Target = _matter.WaitTargetSeconds,
+                    Value = Math.Round(prediction.WaitSeconds),
+                    Since = ticket.IssuedAt,
+                    RaisedAt = local,
+                    Due = prediction.CallAt,
+                }));
+            }
+        }
+
+        foreach (var ticketId in improved)
+        {
+            if (State.PredictedAlerts.TryGetValue(ticketId, out var alert))
+            {
+                events.Add(new AlertResolved(alert with { State = AlertState.Resolved, ResolvedAt = local, Resolution = "improved" }));
+            }
+        }
+
+        foreach (var batch in events.Chunk(AlertBatch))
+        {
+            await AppendAsync(batch, "system", now);
+        }
+    }
+
+    /// <summary>The id of a ticket's predicted-overtime alert.</summary>
+    public static string PredictedAlertId(string ticketId) => $"predicted-{ticketId}";
 
     public Task ReloadAsync()
     {
@@ -275,6 +333,17 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
                 }
 
                 break;
+            case IAlertEvent { Alert: { Kind: AlertKind.WaitPredicted } alert }:
+                if (record.Event is AlertResolved)
+                {
+                    State.PredictedAlerts.Remove(alert.TicketId!);
+                }
+                else
+                {
+                    State.PredictedAlerts[alert.TicketId!] = alert;
+                }
+
+                break;
             case IAlertEvent { Alert: { Kind: AlertKind.QueueBacklog } alert }:
                 State.Backlog = record.Event is AlertResolved ? null : alert;
                 if (record.Event is AlertRaised)
@@ -295,6 +364,11 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
         if (State.WaitAlerts.TryGetValue(ticketId, out var alert))
         {
             events.Add(new AlertResolved(Resolved(alert, now, resolution)));
+        }
+
+        if (State.PredictedAlerts.TryGetValue(ticketId, out var predicted))
+        {
+            events.Add(new AlertResolved(ResolvedPrediction(predicted, now, resolution)));
         }
 
         AddBacklogChange(events, Line.Count - 1, now);
@@ -346,6 +420,11 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
             if (Line.Find(due.TicketId) is { } ticket && !State.WaitAlerts.ContainsKey(ticket.TicketId))
             {
                 events.Add(new AlertRaised(WaitAlert(ticket, now)));
+                if (State.PredictedAlerts.TryGetValue(ticket.TicketId, out var predicted))
+                {
+                    // The wait warning takes over from the prediction: one card per ticket.
+                    events.Add(new AlertResolved(ResolvedPrediction(predicted, now, "warned")));
+                }
             }
         }
 
@@ -430,6 +509,14 @@ public sealed partial class MatterGrain : JournaledGrain<MatterQueue>, IMatterGr
     {
         State = AlertState.Resolved,
         Value = alert.Since is { } since ? Seconds(now - since) : alert.Value,
+        ResolvedAt = _hall.LocalTime(now),
+        Resolution = resolution,
+    };
+
+    /// <summary>A predicted overtime ended; its value stays the predicted wait it was raised with.</summary>
+    private AlertView ResolvedPrediction(AlertView alert, DateTimeOffset now, string resolution) => alert with
+    {
+        State = AlertState.Resolved,
         ResolvedAt = _hall.LocalTime(now),
         Resolution = resolution,
     };

@@ -78,6 +78,9 @@ public sealed class WaitingLine
         return longest;
     }
 
+    /// <summary>The waiting tickets in the order this line gives them to windows: priority first, each in issue order.</summary>
+    public IEnumerable<WaitingTicket> InCallOrder() => _priority.Concat(_normal);
+
     public bool Contains(string ticketId) => _byId.ContainsKey(ticketId);
 
     public WaitingTicket? Find(string ticketId) => _byId.TryGetValue(ticketId, out var node) ? node.Value : null;
@@ -104,7 +107,11 @@ public sealed class WaitingLine
         return node.Value;
     }
 
-    /// <summary>How many tickets would be called before this one.</summary>
+    /// <summary>
+    /// How many tickets would be called before this one. Counts from whichever end of its part of the line is
+    /// nearer, walking both ways at once: a ticket just issued (the kiosk's answer) is at the end, so taking a number
+    /// costs the same in a line of ten as in one of ten thousand.
+    /// </summary>
     public int Ahead(string ticketId)
     {
         if (!_byId.TryGetValue(ticketId, out var node))
@@ -112,13 +119,21 @@ public sealed class WaitingLine
             return 0;
         }
 
-        var ahead = node.Value.Priority ? 0 : _priority.Count;
-        for (var previous = node.Previous; previous is not null; previous = previous.Previous)
+        var line = node.List!;
+        var before = node.Value.Priority ? 0 : _priority.Count;
+        var steps = 0;
+        for (LinkedListNode<WaitingTicket>? back = node.Previous, forward = node.Next; ; back = back.Previous, forward = forward.Next, steps++)
         {
-            ahead++;
-        }
+            if (back is null)
+            {
+                return before + steps;
+            }
 
-        return ahead;
+            if (forward is null)
+            {
+                return before + line.Count - 1 - steps;
+            }
+        }
     }
 
     /// <summary>Tickets issued on service days before <paramref name="day"/>.</summary>

@@ -67,6 +67,12 @@ public sealed class ReportGrain(HallCatalog catalog, HallJournals journals, IRep
         return CaseReportBuilder.Build(_hall, facts, time.GetUtcNow()) with { From = from, To = to, Seq = _position };
     }
 
+    public async Task<IReadOnlyList<MatterDay>> GetMatterDaysAsync(DateOnly from, DateOnly to)
+    {
+        await CatchUpAsync(await _journal.ReadDurableEndAsync());
+        return MatterDays.From(_hall, await store.ReadFactsAsync(_hall.Id, from, to));
+    }
+
     public async Task ApplyCommittedAsync(IReadOnlyList<JournalRecord> records)
     {
         if (records.Count == 0 || records[^1].Seq <= _position)

@@ -274,6 +274,9 @@ export class HallModel {
     if (alert.kind === 'queueBacklog') {
       return this.queues.get(alert.matter)?.waiting ?? alert.value;
     }
+    if (alert.kind === 'waitPredicted') {
+      return alert.value;
+    }
     return Math.max(alert.value, alert.since ? (this.now() - Date.parse(alert.since)) / 1000 : 0);
   }
 

@@ -5,7 +5,8 @@
 /* global echarts */
 import { api, errorTitle, hallConfig } from '../api.js';
 import { onLangChange, t } from '../i18n.js';
-import { count, dateTime, deadline, duration, percent, weekday, windowNumber, windowTitle } from '../format.js';
+import { count, dateTime, deadline, duration, percent, time, weekday, windowNumber, windowTitle } from '../format.js';
+import { basisText, hourLabel, needLevel, staffingForecast } from '../forecast.js';
 import { fill, h, localizePage, mountLangSwitch, routeParameters, setText, showSimulationBadge } from '../ui.js';
 
 const groupings = ['hall', 'window', 'clerk', 'matter', 'hour', 'day'];
@@ -602,6 +603,7 @@ async function verify() {
   button.disabled = false;
   renderVerification();
   renderTicket();
+  renderStaffing();
 }
 
 function fact(label, ...value) {
@@ -778,6 +780,85 @@ function renderTicket() {
           h('td', {}, h('code', { class: 'hash' }, entry.hash))))))));
 }
 
+// ── Staffing advice (人员建议): per sector and matter, windows needed in the coming hours ─────────────────
+// Independent of the range asked: it is about the hours ahead. Read again every minute; hidden for a token
+// without the permission.
+const staffingChoices = [4, 8, 12];
+let staffingHours = 4;
+let staffing = null;
+
+async function loadStaffing() {
+  try {
+    staffing = await staffingForecast(hallId, staffingHours);
+  } catch {
+    staffing = null;
+  }
+  renderStaffing();
+}
+
+function staffingCells(rows, open) {
+  return rows.map(row => h('td', {
+    class: 'num staffing-need',
+    dataset: { level: needLevel(row, open) },
+    title: `${t('audit.staffingArrivals', { n: row.arrivalsPerHour })} · ${t('audit.staffingHandle', { d: duration(row.handleSeconds) })} · ${basisText(row)}`,
+  }, row.windowsNeeded === null ? '—' : String(row.windowsNeeded), h('small', {}, t('audit.staffingPerHour', { n: row.arrivalsPerHour }))));
+}
+
+function renderStaffing() {
+  $('staffing-panel').hidden = staffing === null;
+  fill($('staffing-hours'), ...staffingChoices.map(n => {
+    const button = h('button', { type: 'button', role: 'radio', 'aria-checked': String(n === staffingHours) }, t('audit.staffingHours', { n }));
+    button.addEventListener('click', () => {
+      staffingHours = n;
+      loadStaffing();
+    });
+    return button;
+  }));
+  if (staffing === null) {
+    return;
+  }
+  const hours = staffing.sectors[0]?.staffing ?? [];
+  setText($('staffing-note'), t('audit.staffingNote', {
+    at: dateTime(new Date(staffing.at), config.timeZone),
+    basis: hours.length > 0 ? basisText(hours[0]) : '',
+  }));
+  const hourHeads = hours.map(row => h('th', { class: 'num-col' }, hourLabel(row.from, config.timeZone)));
+  const sectors = $('staffing-sectors');
+  fill(sectors.tHead, h('tr', {},
+    h('th', {}, t('audit.staffingSector')),
+    h('th', { class: 'num-col' }, t('audit.staffingWaiting')),
+    h('th', { class: 'num-col' }, t('audit.staffingTarget')),
+    h('th', { class: 'num-col' }, t('audit.staffingOpen')),
+    ...hourHeads));
+  const pooled = { ...staffing.pooled, sector: t('audit.staffingPooled') };
+  fill(sectors.tBodies[0], ...[pooled, ...staffing.sectors].map(sector => h('tr', { dataset: sector === pooled ? { pooled: '' } : { sector: sector.sector } },
+    h('th', { scope: 'row' }, sector.sector, h('small', {}, sector === pooled ? t('audit.staffingPooledNote', { n: sector.matters.length }) : sector.matters.map(matterName).join('、'))),
+    h('td', { class: 'num' }, count(sector.waiting)),
+    h('td', { class: 'num' }, duration(sector.waitTargetSeconds)),
+    h('td', { class: 'num' }, count(sector.windowsOpen)),
+    ...staffingCells(sector.staffing, sector.windowsOpen))));
+
+  const matters = $('staffing-matters');
+  fill(matters.tHead, h('tr', {},
+    h('th', {}, t('audit.staffingMatter')),
+    h('th', { class: 'num-col' }, t('audit.staffingWaiting')),
+    h('th', { class: 'num-col' }, t('audit.staffingServing')),
+    h('th', { class: 'num-col' }, t('audit.staffingLastCall')),
+    h('th', { class: 'num-col' }, t('audit.staffingPastTarget')),
+    h('th', { class: 'num-col' }, t('audit.staffingTarget')),
+    h('th', { class: 'num-col' }, t('audit.staffingHandleCol')),
+    ...hours.map(row => h('th', { class: 'num-col' }, hourLabel(row.from, config.timeZone)))));
+  fill(matters.tBodies[0], ...staffing.matters.map(matter => h('tr', { dataset: { matter: matter.matter } },
+    h('th', { scope: 'row' }, `${matter.name} · ${matter.matter}`, h('small', {}, matter.sector)),
+    h('td', { class: 'num' }, count(matter.waiting)),
+    h('td', { class: 'num' }, count(matter.servingWindows)),
+    h('td', { class: 'num' }, matter.lastCallAt ? time(new Date(matter.lastCallAt), config.timeZone) : '—'),
+    h('td', { class: `num ${matter.pastTarget > 0 ? 'overtime' : ''}` }, count(matter.pastTarget)),
+    h('td', { class: 'num' }, duration(matter.waitTargetSeconds)),
+    h('td', { class: 'num', title: t(`audit.staffingHandleBasis.${matter.handleBasis}`) }, duration(matter.handleSeconds), h('small', {}, t(`audit.staffingHandleBasis.${matter.handleBasis}`))),
+    ...staffingCells(matter.staffing, null))));
+}
+
 // ── Putting it together ───────────────────────────────────────────────────────────────────────────────
 function renderAll() {
   renderToolbar();
@@ -792,6 +873,8 @@ renderAll();
 load();
 verify();
 loadFollowUps();
+loadStaffing();
+setInterval(loadStaffing, 60_000);
 if (ticketId) {
   lookUp(ticketId);
 }

@@ -2,6 +2,7 @@
 // live alert list. It starts from the snapshot and applies each journal event; a clock ticks the timers.
 /* global echarts */
 import { acknowledgeAlert, hallConfig } from '../api.js';
+import { basisText, hourLabel, needLevel, shortfall, staffingForecast } from '../forecast.js';
 import { lang, onLangChange, t } from '../i18n.js';
 import { clock, deadline, duration, level, longDate, percent, time, windowNumber, windowTitle } from '../format.js';
 import { connectHall } from '../live.js';
@@ -323,6 +324,7 @@ function alertTexts(alert) {
       value: measure(model.alertValue(alert)),
       target: measure(alert.target),
       at: time(new Date(alert.escalatedAt ?? alert.raisedAt), model.timeZone),
+      call: alert.due ? time(new Date(alert.due), model.timeZone) : '',
     }),
   };
 }
@@ -396,6 +398,85 @@ function tickAlerts() {
   }
 }
 
+// ── Staffing advice ───────────────────────────────────────────────────────────────────────────────────
+// Per sector, the windows needed in the coming hours beside those open now, red where short. Asked for once a
+// minute and whenever the hall's hour turns (a simulated hall's hours pass quickly); a token without the
+// permission leaves the panel hidden.
+const staffingHours = 4;
+let forecast = null;
+let forecastHour = null;
+
+async function loadForecast() {
+  forecastHour = clock(new Date(model.now()), model.timeZone).slice(0, 2);
+  try {
+    forecast = await staffingForecast(hallId, staffingHours);
+  } catch {
+    forecast = null;
+  }
+  renderStaffing();
+}
+
+function renderStaffing() {
+  const panel = $('staffing-panel');
+  panel.hidden = forecast === null;
+  if (forecast === null) {
+    return;
+  }
+  const sectors = [...forecast.sectors].sort((a, b) =>
+    shortfall(b.staffing[0], b.windowsOpen) - shortfall(a.staffing[0], a.windowsOpen)
+    || (b.staffing[0].windowsNeeded ?? 0) - (a.staffing[0].windowsNeeded ?? 0)
+    || b.waiting - a.waiting);
+  const hours = forecast.sectors[0]?.staffing ?? [];
+  setText($('staffing-note'), t('wall.staffingNote', { basis: hours.length > 0 ? basisText(hours[0]) : '' }));
+  const head = h('tr', {},
+    h('th', { class: 'staffing-sector' }, t('wall.staffingSector')),
+    h('th', {}, t('wall.staffingOpen')),
+    ...hours.map(row => h('th', {}, hourLabel(row.from, model.timeZone))));
+  // The whole hall: from what it needs with every window shared (the pooled line) to what its sectors need on their
+  // own lines added up; red when fewer windows are open than even the pooled line needs, yellow below the sum.
+  const separate = hours.map((_, i) => forecast.sectors.reduce((sum, sector) => sum + (sector.staffing[i].windowsNeeded ?? 0), 0));
+  const whole = h('tr', { dataset: { total: '' } },
+    h('td', { class: 'staffing-sector' }, t('wall.staffingHall')),
+    h('td', { class: 'staffing-open num' }, String(forecast.pooled.windowsOpen)),
+    ...forecast.pooled.staffing.map((row, i) => {
+      const level = needLevel(row, forecast.pooled.windowsOpen);
+      const tight = level !== 'short' && row.windowsNeeded !== null && separate[i] > forecast.pooled.windowsOpen;
+      return h('td', {
+        class: 'staffing-need num',
+        dataset: { level: tight ? 'tight' : level },
+        title: t('wall.staffingRange', { pooled: row.windowsNeeded ?? '—', separate: separate[i] }),
+      }, row.windowsNeeded === null ? '—' : separate[i] > row.windowsNeeded ? `${row.windowsNeeded}–${separate[i]}` : String(row.windowsNeeded));
+    }));
+  const body = h('tbody', {}, whole, ...sectors.map(sector => h('tr', { dataset: { sector: sector.sector } },
+    h('td', { class: 'staffing-sector' }, sector.sector),
+    h('td', { class: 'staffing-open num' }, String(sector.windowsOpen)),
+    ...sector.staffing.map(row => h('td', {
+      class: 'staffing-need num',
+      dataset: { level: needLevel(row, sector.windowsOpen) },
+      title: basisText(row),
+    }, row.windowsNeeded === null ? '—' : String(row.windowsNeeded))))));
+  $('staffing').replaceChildren(h('thead', {}, head), body);
+  fitStaffing();
+}
+
+/** Hides the sector rows that do not fit whole (again every second: the panel's size settles as fonts load). */
+function fitStaffing() {
+  const body = $('staffing').tBodies[0];
+  if (!body || $('staffing-panel').hidden) {
+    return;
+  }
+  for (const row of body.rows) {
+    row.hidden = false;
+  }
+  const bottom = $('staffing').parentElement.getBoundingClientRect().bottom;
+  let hidden = 0;
+  for (const row of body.rows) {
+    row.hidden = hidden > 0 || row.getBoundingClientRect().bottom > bottom + 1;
+    hidden += row.hidden ? 1 : 0;
+  }
+  setText($('staffing-more'), hidden > 0 ? t('wall.staffingMore', { n: hidden }) : '');
+}
+
 // ── Putting it together ───────────────────────────────────────────────────────────────────────────────
 function render() {
   renderHeader();
@@ -406,6 +487,7 @@ function render() {
   renderHot();
   renderHourly();
   renderAlerts();
+  renderStaffing();
 }
 
 let scheduled = null;
@@ -420,6 +502,9 @@ connectHall({
   hall: hallId,
   onSnapshot: snapshot => {
     model.reset(snapshot);
+    if (!live) {
+      loadForecast();
+    }
     live = true;
     schedule();
   },
@@ -440,7 +525,13 @@ setInterval(() => {
   renderQueues();
   tickAlerts();
   renderHourly();
+  fitStaffing();
+  if (clock(new Date(model.now()), model.timeZone).slice(0, 2) !== forecastHour) {
+    loadForecast();
+  }
 }, 1000);
+
+setInterval(() => live && loadForecast(), 60_000);
 
 onLangChange(() => live && render());
 window.addEventListener('resize', () => {
