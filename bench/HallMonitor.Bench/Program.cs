@@ -5,6 +5,7 @@ using HallMonitor.Bench.Forecasts;
 using HallMonitor.Bench.Journal;
 using HallMonitor.Bench.Lifecycles;
 using HallMonitor.Bench.Reports;
+using HallMonitor.Bench.Simulate;
 using HallMonitor.Bench.Startup;
 using Microsoft.Extensions.Configuration;
 
@@ -28,6 +29,9 @@ internal static class BenchProgram
         ["alerts", .. var rest] => await AlertsDriver.RunAsync(Options(rest)),
         ["backtest", .. var rest] => await BacktestDriver.RunAsync(Options(rest)),
         ["startup", .. var rest] => await StartupDriver.RunAsync(Options(rest)),
+        ["simulate", .. var rest] => await SimulateDriver.RunAsync(Options(rest)),
+        ["watch", .. var rest] => await WatchDriver.RunAsync(Options(rest)),
+        ["city-halls", .. var rest] => await CityHalls.RunAsync(Options(rest)),
         _ => Usage(),
     };
 
@@ -54,6 +58,13 @@ internal static class BenchProgram
                         demo halls [--days 1] [--speed 120] [--seed 1] [--sample 60]
           startup       driver: the Release web process from start to ready on a journal of 1,000,000 events, with and
                         without checkpoints, beside an empty journal [--events 1000000] [--rounds 3] [--folder <kept data>]
+          simulate      load driver: the hall-day simulator against a running server, progress bar and summary
+                        --url http://host:port [--speed 60] [--halls a,b] [--from 08:30] [--to 17:00] [--seed 1]
+                        [--token <admin token>] [--progress-every 10] [--timeout 30]
+          watch         push latency: SignalR clients joined to halls of a running server time every event
+                        --url http://host:port [--halls a,b | --hall-count 4] [--clients 1] [--seconds 0] [--token …]
+          city-halls    writes a halls file for a city in one silo [--halls 200] [--windows 50] [--matters 30]
+                        [--sectors 6] [--out city-halls.json]
         """);
         return 2;
     }

@@ -15,12 +15,16 @@ public sealed class ScaledTimeProvider : TimeProvider
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(speed, 0);
         _real = real ?? System;
         _realStart = _real.GetTimestamp();
+        StartedAt = _real.GetUtcNow();
         Start = start;
         Speed = speed;
     }
 
     /// <summary>The simulated instant at which this clock was created.</summary>
     public DateTimeOffset Start { get; }
+
+    /// <summary>The real instant at which this clock was created (and showed <see cref="Start"/>).</summary>
+    public DateTimeOffset StartedAt { get; }
 
     /// <summary>How many simulated seconds pass in one real second.</summary>
     public double Speed { get; }

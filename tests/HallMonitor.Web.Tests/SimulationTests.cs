@@ -25,6 +25,9 @@ public sealed class SimulationTests
         var verification = await client.GetFromJsonAsync<JournalVerification>($"{Api.Hall}/journal/verify", Api.Json);
         var simulation = await client.GetFromJsonAsync<SimulationHostingExtensions.SimulationStatus>("/api/simulation", Api.Json);
         var hall = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+        var before = DateTimeOffset.UtcNow;
+        var stamped = (await SnapshotAsync(client)).At;
+        var after = DateTimeOffset.UtcNow;
         Assert.True(snapshot.Kpis.Issued > 5, $"issued {snapshot.Kpis.Issued}");
         Assert.True(snapshot.Kpis.Called > 5, $"called {snapshot.Kpis.Called}");
         Assert.True(snapshot.Kpis.Completed >= 5, $"completed {snapshot.Kpis.Completed}");
@@ -33,6 +36,9 @@ public sealed class SimulationTests
         Assert.True(verification!.Ok);
         Assert.True(verification.Events > 10, $"events {verification.Events}");
         Assert.Equal(600, simulation!.Speed);
+
+        // The simulated time a snapshot was stamped with, turned back into real time, falls within the request.
+        Assert.InRange(simulation.RealTime(stamped), before.AddMilliseconds(-50), after.AddMilliseconds(50));
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using HallMonitor.Grains;
 
@@ -19,9 +18,6 @@ public sealed partial class HallSimulator(
     SimulationClientFactory clients,
     ILogger<HallSimulator> logger) : BackgroundService
 {
-    /// <summary>How far the simulator moves per step, in simulated time, when its calls keep up.</summary>
-    private static readonly TimeSpan Step = TimeSpan.FromSeconds(20);
-
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         if (catalog.Auth is not null)
@@ -51,34 +47,34 @@ public sealed partial class HallSimulator(
         }
 
         using var http = clients();
-        var random = new Random(options.Value.SimulationSeed);
-        var halls = catalog.Halls.Select(hall => new SimulatedHall(hall, new SimulatedApi(http, hall.Id, logger), random)).ToList();
+        long calls = 0, refused = 0;
+        var day = new SimulatedDay(catalog.Halls, hall => new SimulatedApi(http, hall.Id, logger, Count), clock, options.Value.SimulationSeed);
+        var hour = -1;
         try
         {
-            var last = clock.GetUtcNow();
-            while (true)
+            await day.RunAsync(until: null, now =>
             {
-                // Arrivals over the time that really passed: at high speeds the calls of a step take longer than the step.
-                var now = clock.GetUtcNow();
-                var elapsed = now - last;
-                last = now;
-                var open = false;
-                foreach (var hall in halls)
+                // Once a simulated hour: how far the day got and whether the simulator keeps up with its clock.
+                var local = catalog.Halls[0].LocalTime(now);
+                if (local.Hour != hour)
                 {
-                    open |= await hall.StepAsync(now, elapsed, stoppingToken);
+                    hour = local.Hour;
+                    LogHour(logger, local, day.Issued, Interlocked.Read(ref calls), Interlocked.Read(ref refused), day.Steps, day.TakeLongestSpan().TotalSeconds, SimulatedDay.Step.TotalSeconds);
                 }
-
-                if (!open)
-                {
-                    LogDayOver(logger, halls.Sum(h => h.Issued));
-                    return;
-                }
-
-                await Task.Delay(Step, clock, stoppingToken);
-            }
+            }, stoppingToken);
+            LogDayOver(logger, day.Issued);
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
+        }
+
+        void Count(SimulatedCall call)
+        {
+            Interlocked.Increment(ref calls);
+            if (call.Status is not { } status || (int)status >= 300)
+            {
+                Interlocked.Increment(ref refused);
+            }
         }
     }
 
@@ -88,28 +84,13 @@ public sealed partial class HallSimulator(
     [LoggerMessage(Level = LogLevel.Information, Message = "Simulated service day over: {Issued} tickets issued; the halls stay as they are")]
     private static partial void LogDayOver(ILogger logger, int issued);
 
+    [LoggerMessage(Level = LogLevel.Information, Message = "Simulated {Local:HH:mm}: {Issued} tickets issued, {Calls} calls made ({Refused} refused or unanswered), {Steps} steps played, the longest step this hour covered {LongestSpan:0.0} s of simulated time (a step is {Step:0} s when the calls keep up)")]
+    private static partial void LogHour(ILogger logger, DateTimeOffset local, int issued, long calls, long refused, long steps, double longestSpan, double step);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Simulator: {Method} {Path} got no answer: {Reason}")]
+    internal static partial void LogNoAnswer(ILogger logger, string method, string path, string reason);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Simulator: {Method} {Path} answered {Status}")]
     internal static partial void LogRefused(ILogger logger, string method, string path, HttpStatusCode status);
 }
 
-/// <summary>The calls the simulator makes, under <c>/api/halls/{hall}</c>; a refused call answers null.</summary>
-internal sealed class SimulatedApi(HttpClient http, string hall, ILogger logger)
-{
-    public async Task<JsonElement?> PostAsync(string path, object? body, CancellationToken cancellationToken)
-    {
-        var uri = $"/api/halls/{Uri.EscapeDataString(hall)}/{path}";
-        using var response = await http.PostAsJsonAsync(uri, body ?? new { }, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NoContent)
-        {
-            return default(JsonElement);
-        }
-
-        if (!response.IsSuccessStatusCode)
-        {
-            HallSimulator.LogRefused(logger, "POST", uri, response.StatusCode);
-            return null;
-        }
-
-        return await response.Content.ReadFromJsonAsync<JsonElement>(cancellationToken);
-    }
-}

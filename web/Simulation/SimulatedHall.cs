@@ -1,3 +1,4 @@
+using System.Net;
 using System.Text.Json;
 using HallMonitor.Grains;
 
@@ -17,6 +18,9 @@ internal sealed class SimulatedHall
     private readonly (string Code, double Weight)[] _matterWeights;
     private readonly double _totalWeight;
     private readonly List<PendingStep> _cases = [];
+
+    /// <summary>The tickets this simulator believes wait, per matter: those it issued or transferred and no window called yet.</summary>
+    private readonly Dictionary<string, int> _waiting = new(StringComparer.Ordinal);
 
     public SimulatedHall(Hall hall, SimulatedApi api, Random random)
     {
@@ -80,6 +84,7 @@ internal sealed class SimulatedHall
         if (await _api.PostAsync("tickets", new { matter, channel, priority }, cancellationToken) is not null)
         {
             Issued++;
+            _waiting[matter] = _waiting.GetValueOrDefault(matter) + 1;
         }
     }
 
@@ -89,7 +94,9 @@ internal sealed class SimulatedHall
         switch (window.State)
         {
             case Activity.Closed when !window.OpenedToday && local >= SimulationHostingExtensions.Opening && local < Closing:
-                if (await _api.PostAsync($"{path}/open", new { clerk = $"sim{window.Id}" }, cancellationToken) is not null)
+                // 409: the window is open already (an earlier run of a load driver); the clerk takes it over.
+                if (await _api.PostAsync($"{path}/open", new { clerk = $"sim{window.Id}" }, cancellationToken) is not null
+                    || _api.LastStatus == HttpStatusCode.Conflict)
                 {
                     window.OpenedToday = true;
                     window.State = Activity.Idle;
@@ -107,19 +114,45 @@ internal sealed class SimulatedHall
 
                 break;
 
+            // A refused call-next (the window holds a ticket from an earlier run, say) is tried again a minute or two later.
+            case Activity.Idle when now < window.RetryAt:
+                break;
+
+            // A clerk calls when the queue display shows someone waiting for the window's matters, glances at it every
+            // minute or two otherwise (tickets others issued), and tries once more before closing.
+            case Activity.Idle when local < Closing && now < window.NextGlance && !WaitingFor(window.Id):
+                break;
+
             case Activity.Idle:
                 var called = local < LastCall ? await _api.PostAsync($"{path}/call-next", null, cancellationToken) : default(JsonElement);
                 if (called is { ValueKind: JsonValueKind.Object } ticket)
                 {
                     window.Ticket = ticket.GetProperty("ticketId").GetString();
                     window.Matter = ticket.GetProperty("matter").GetString();
+                    _waiting[window.Matter!] = Math.Max(0, _waiting.GetValueOrDefault(window.Matter!) - 1);
                     window.CalledAt = now;
                     window.ShowsUp = _random.NextDouble() >= 0.06;
                     window.Recall = !window.ShowsUp || _random.NextDouble() < 0.1;
                     window.Until = now + (window.Recall ? TimeSpan.FromMinutes(3) : Minutes(0.5, 2));
                     window.State = Activity.Called;
                 }
-                else if (called is not null && local >= Closing)
+                else if (called is null && _api.LastStatus == HttpStatusCode.Conflict
+                    && await _api.GetAsync(path, "window", cancellationToken) is { ValueKind: JsonValueKind.Object } held)
+                {
+                    TakeOver(window, held, now);
+                }
+                else if (called is null)
+                {
+                    window.RetryAt = now + Minutes(1, 2);
+                }
+                else if (called is { ValueKind: JsonValueKind.Undefined })
+                {
+                    // 204: nobody waits for this window's matters, whatever this simulator believed.
+                    ForgetWaiting(window.Id);
+                    window.NextGlance = now + Minutes(1, 2);
+                }
+
+                if (called is { ValueKind: JsonValueKind.Undefined } && local >= Closing)
                 {
                     if (await _api.PostAsync($"{path}/close", null, cancellationToken) is not null)
                     {
@@ -168,7 +201,11 @@ internal sealed class SimulatedHall
             var matter = PickMatter();
             if (matter != window.Matter)
             {
-                await _api.PostAsync($"{path}/transfer", new { matter }, cancellationToken);
+                if (await _api.PostAsync($"{path}/transfer", new { matter }, cancellationToken) is not null)
+                {
+                    _waiting[matter] = _waiting.GetValueOrDefault(matter) + 1;
+                }
+
                 return;
             }
         }
@@ -216,6 +253,44 @@ internal sealed class SimulatedHall
             {
                 _cases[i] = pending with { Next = next, At = now + Minutes(10, 60) };
             }
+        }
+    }
+
+    /// <summary>
+    /// A window refused call-next because it is still busy from an earlier session (a load driver run before): the
+    /// clerk goes on from its state — serves the called ticket, completes the one in service, resumes after a pause.
+    /// </summary>
+    private void TakeOver(SimulatedWindow window, JsonElement held, DateTimeOffset now)
+    {
+        var ticket = held.TryGetProperty("ticket", out var t) && t.ValueKind == JsonValueKind.Object ? t : default;
+        window.Ticket = ticket.ValueKind == JsonValueKind.Object ? ticket.GetProperty("ticketId").GetString() : null;
+        window.Matter = ticket.ValueKind == JsonValueKind.Object ? ticket.GetProperty("matter").GetString() : null;
+        window.CalledAt = now - TimeSpan.FromMinutes(5);
+        window.ShowsUp = true;
+        window.Recall = false;
+        window.Until = now;
+        window.State = held.GetProperty("state").GetString() switch
+        {
+            "calling" when window.Ticket is not null => Activity.Called,
+            "serving" when window.Ticket is not null => Activity.Serving,
+            "paused" => Activity.Paused,
+            _ => Activity.Idle,
+        };
+        if (window.State == Activity.Idle)
+        {
+            window.RetryAt = now + Minutes(1, 2);
+        }
+    }
+
+    private bool WaitingFor(string windowId) => _hall.ServedMatters(windowId) is { } served
+        ? served.Any(m => _waiting.GetValueOrDefault(m) > 0)
+        : _waiting.Values.Any(w => w > 0);
+
+    private void ForgetWaiting(string windowId)
+    {
+        foreach (var matter in _hall.ServedMatters(windowId) ?? (IEnumerable<string>)[.. _waiting.Keys])
+        {
+            _waiting.Remove(matter);
         }
     }
 
@@ -297,6 +372,12 @@ internal sealed class SimulatedHall
         public DateTimeOffset CalledAt { get; set; }
 
         public DateTimeOffset Until { get; set; }
+
+        /// <summary>When a clerk whose call-next was refused tries again.</summary>
+        public DateTimeOffset RetryAt { get; set; }
+
+        /// <summary>When an idle clerk who saw nobody waiting looks at the queue display again.</summary>
+        public DateTimeOffset NextGlance { get; set; }
 
         public bool ShowsUp { get; set; }
 

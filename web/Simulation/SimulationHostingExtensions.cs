@@ -73,17 +73,27 @@ public static class SimulationHostingExtensions
         return speed;
     }
 
-    /// <summary>GET <c>/api/simulation</c>: <c>{speed}</c> while simulating (the pages' badge), <c>{speed: null}</c> otherwise.</summary>
+    /// <summary>
+    /// GET <c>/api/simulation</c>: <c>{speed, start, startedAt}</c> while simulating (the pages' badge; a simulated
+    /// instant <c>t</c> happened really at <c>startedAt + (t − start) / speed</c>), <c>{speed: null}</c> otherwise.
+    /// </summary>
     public static IEndpointRouteBuilder MapSimulationApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/simulation", (IServiceProvider services) => new SimulationStatus(services.GetService<ScaledTimeProvider>()?.Speed))
+        app.MapGet("/api/simulation", (IServiceProvider services) => services.GetService<ScaledTimeProvider>() is { } clock
+                ? new SimulationStatus(clock.Speed, clock.Start, clock.StartedAt)
+                : new SimulationStatus(null))
             .AllowAnonymous()
             .WithTags("Simulation");
         return app;
     }
 
-    /// <summary>Whether the process is simulating, and how fast.</summary>
-    public sealed record SimulationStatus(double? Speed);
+    /// <summary>Whether the process is simulating, how fast, and when its simulated clock started (simulated and real).</summary>
+    public sealed record SimulationStatus(double? Speed, DateTimeOffset? Start = null, DateTimeOffset? StartedAt = null)
+    {
+        /// <summary>When a time stamped by the server's clock happened in real time.</summary>
+        public DateTimeOffset RealTime(DateTimeOffset at) =>
+            Speed is { } speed && Start is { } start && StartedAt is { } startedAt ? startedAt + ((at - start) / speed) : at;
+    }
 
     private static DateTimeOffset OpeningToday(HallCatalog catalog)
     {
