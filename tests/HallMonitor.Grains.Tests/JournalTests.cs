@@ -90,6 +90,63 @@ public sealed class JournalTests
     }
 
     [Fact]
+    public async Task Verify_WhileTheHallGoesOnWriting_IsOkUpToWhatItRead()
+    {
+        GatedReads? gated = null;
+        await using var hall = await HallFixture.StartAsync(journalStore: memory => gated = new GatedReads(memory));
+        await hall.IssueAsync("BIZ-REG");
+
+        // The verification has read the journal's one event; a second commits before the reading returns.
+        var gate = gated!.HoldNextReadFromTheStart();
+        var verifying = hall.Hall.VerifyJournalAsync();
+        await gate.Read;
+        await hall.IssueAsync("BIZ-REG");
+        gate.Release();
+        var verification = await verifying;
+
+        Assert.True(verification.Ok, verification.Problem);
+        Assert.Equal(1, verification.LastSeq);
+        Assert.True((await hall.Hall.VerifyJournalAsync()).Ok);
+    }
+
+    /// <summary>Holds back the answer of the next read from the journal's start, after it was read.</summary>
+    private sealed class GatedReads(MemoryJournalStore store) : IJournalStore
+    {
+        private Gate? _next;
+
+        public long Epoch => store.Epoch;
+
+        public Gate HoldNextReadFromTheStart() => _next = new Gate();
+
+        public Task AppendAsync(IReadOnlyList<JournalRecord> records, long epoch, Action committed) => store.AppendAsync(records, epoch, committed);
+
+        public Task<JournalTail> ReadTailAsync(string hallId, CancellationToken cancellationToken = default) => store.ReadTailAsync(hallId, cancellationToken);
+
+        public async Task<IReadOnlyList<JournalRecord>> ReadAsync(string hallId, JournalQuery query, CancellationToken cancellationToken = default)
+        {
+            var page = await store.ReadAsync(hallId, query, cancellationToken);
+            if (query.AfterSeq == 0 && Interlocked.Exchange(ref _next, null) is { } gate)
+            {
+                gate.HasRead.SetResult();
+                await gate.Released.Task;
+            }
+
+            return page;
+        }
+    }
+
+    private sealed class Gate
+    {
+        public TaskCompletionSource HasRead { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public TaskCompletionSource Released { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task Read => HasRead.Task;
+
+        public void Release() => Released.SetResult();
+    }
+
+    [Fact]
     public async Task Verify_EmptyJournal_IsOk()
     {
         await using var hall = await HallFixture.StartAsync();

@@ -541,10 +541,13 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             anchors.Add((seq, written));
         }
 
+        // What the hall has seen before the reading starts must be there; events committed while it reads may or
+        // may not be read, and are not missing if they are not.
+        var seen = Math.Max(State.AppliedSeq, _journal.DurableSeq);
+
         // Hashing a year of events takes seconds: on the thread pool, not in the hall's turns, so that numbering
         // and dispatch go on meanwhile (the hall is reentrant; it awaits here like any other request).
         var verification = await Task.Run(() => _journal.VerifyAsync(anchors));
-        var seen = Math.Max(State.AppliedSeq, _journal.DurableSeq);
         if (verification.Ok && verification.LastSeq < seen)
         {
             // A hash chain cannot show that its tail was cut off; the hall's own position can.
