@@ -42,6 +42,18 @@ public sealed class SimulationTests
     }
 
     [Fact]
+    public async Task Simulate_StretchesTheCheckpointPeriodByItsSpeed_UnlessOneIsConfigured()
+    {
+        await using var simulated = new SimulationFactory(speed: 60);
+        await using var configured = new SimulationFactory(speed: 60) { CheckpointPeriod = "00:01:00" };
+        using var first = simulated.CreateClient();
+        using var second = configured.CreateClient();
+
+        Assert.Equal(TimeSpan.FromMinutes(30), simulated.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClockOptions>>().Value.CheckpointPeriod);
+        Assert.Equal(TimeSpan.FromMinutes(1), configured.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ClockOptions>>().Value.CheckpointPeriod);
+    }
+
+    [Fact]
     public async Task NotSimulating_TheBadgeFieldIsEmpty()
     {
         await using var factory = new ApiFactory();
@@ -81,10 +93,17 @@ public sealed class SimulationTests
     {
         public string Silo { get; init; } = "embedded";
 
+        public string? CheckpointPeriod { get; init; }
+
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
             builder.UseSetting("HallMonitor:Silo", Silo);
+            if (CheckpointPeriod is not null)
+            {
+                builder.UseSetting("HallMonitor:CheckpointPeriod", CheckpointPeriod);
+            }
+
             builder.UseSetting("HallMonitor:Simulate", speed.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.ConfigureServices(services => services.AddSingleton<SimulationClientFactory>(sp => () => ((TestServer)sp.GetRequiredService<IServer>()).CreateClient()));
         }

@@ -32,11 +32,21 @@ public static class SimulationHostingExtensions
                 "HallMonitor:Simulate runs the halls in this process on throw-away storage; it does not drive a cluster (HallMonitor:Silo=client).");
         }
 
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        var overrides = new Dictionary<string, string?>
         {
             [$"{HallMonitorOptions.Section}:Storage"] = "memory",
             [$"{RateLimitOptions.Section}:CommandsPerMinute"] = "0",
-        });
+        };
+
+        // Checkpoints are a real-time concern (how much a new activation replays), not a domain clock: at ×60 the
+        // default 30 s of simulated time would tick every grain twice a real second.
+        var checkpointKey = $"{HallMonitorOptions.Section}:{nameof(ClockOptions.CheckpointPeriod)}";
+        if (string.IsNullOrWhiteSpace(builder.Configuration[checkpointKey]))
+        {
+            overrides[checkpointKey] = (ClockOptions.DefaultCheckpointPeriod * speed).ToString("c", System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        builder.Configuration.AddInMemoryCollection(overrides);
 
         var services = builder.Services;
         services.AddSingleton(sp => new ScaledTimeProvider(OpeningToday(sp.GetRequiredService<HallCatalog>()), speed));

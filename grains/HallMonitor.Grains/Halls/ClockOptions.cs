@@ -16,4 +16,13 @@ public sealed class ClockOptions
     /// (<c>waitPredicted</c>); zero turns the alerts off (<c>GET /forecast</c> still predicts on request).
     /// </summary>
     public TimeSpan PredictPeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    public static readonly TimeSpan DefaultCheckpointPeriod = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// How often (grain time) each hall, queue, window and ticket writes its checkpoint if its state moved: what a new
+    /// activation replays stays short. The day simulator stretches it by its speed, so that a city at ×60 does not
+    /// spend its cores on checkpoint ticks (16,000 grains ticking twice a real second).
+    /// </summary>
+    public TimeSpan CheckpointPeriod { get; set; } = DefaultCheckpointPeriod;
 }

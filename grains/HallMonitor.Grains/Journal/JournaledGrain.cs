@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
 
@@ -19,8 +21,6 @@ public abstract class JournaledState
 public abstract partial class JournaledGrain<TState> : Grain
     where TState : JournaledState, new()
 {
-    private static readonly TimeSpan CheckpointPeriod = TimeSpan.FromSeconds(30);
-
     /// <summary>
     /// Events after which a busy grain checkpoints before its period is up: what a new activation replays (after a
     /// crash, or on a surviving silo) stays small whatever the load.
@@ -97,7 +97,8 @@ public abstract partial class JournaledGrain<TState> : Grain
             Restoring = false;
         }
 
-        this.RegisterGrainTimer(_ => CheckpointAsync(), CheckpointPeriod, CheckpointPeriod);
+        var period = ServiceProvider.GetService<IOptions<ClockOptions>>()?.Value.CheckpointPeriod ?? ClockOptions.DefaultCheckpointPeriod;
+        this.RegisterGrainTimer(_ => CheckpointAsync(), period, period);
     }
 
     /// <summary>
