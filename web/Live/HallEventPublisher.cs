@@ -25,7 +25,8 @@ public sealed partial class HallEventPublisher(
     IGrainFactory grains,
     IHubContext<HallHub> hub,
     IOptions<HallMonitorOptions> options,
-    ILogger<HallEventPublisher> logger) : IHostedService, IDisposable
+    ILogger<HallEventPublisher> logger,
+    RawPushSockets? raw = null) : IHostedService, IDisposable
 {
     /// <summary>
     /// How long a poll waits at the hall for the next commit: under Orleans' response timeout (5 s by default), and
@@ -139,10 +140,13 @@ public sealed partial class HallEventPublisher(
     {
         try
         {
-            await events.SendAsync("event", Message(record), stoppingToken);
+            var message = Message(record);
+            await events.SendAsync("event", message, stoppingToken);
+            raw?.Broadcast(hall.Id, "event", message);
             if (record.Event is IAlertEvent { Alert: var alert })
             {
                 await alerts.SendAsync("alert", alert, stoppingToken);
+                raw?.Broadcast(hall.Id, "alert", alert);
                 var windows = Concerned(hall, alert).Select(w => LiveGroups.Window(hall.Id, w)).ToList();
                 await hub.Clients.Groups(windows).SendAsync("alert", alert, stoppingToken);
             }
