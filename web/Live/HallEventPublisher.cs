@@ -94,7 +94,6 @@ public sealed partial class HallEventPublisher(
     {
         var grain = grains.GetHall(hall.Id);
         var events = hub.Clients.Group(LiveGroups.Events(hall.Id));
-        var alerts = hub.Clients.Group(LiveGroups.Alerts(hall.Id));
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -115,7 +114,7 @@ public sealed partial class HallEventPublisher(
 
                 foreach (var record in batch.Records)
                 {
-                    await PushAsync(hall, record, events, alerts, stoppingToken);
+                    await PushAsync(hall, record, events, stoppingToken);
                     after = record.Seq;
                 }
             }
@@ -136,7 +135,7 @@ public sealed partial class HallEventPublisher(
         }
     }
 
-    private async Task PushAsync(Hall hall, JournalRecord record, IClientProxy events, IClientProxy alerts, CancellationToken stoppingToken)
+    private async Task PushAsync(Hall hall, JournalRecord record, IClientProxy events, CancellationToken stoppingToken)
     {
         try
         {
@@ -145,10 +144,10 @@ public sealed partial class HallEventPublisher(
             raw?.Broadcast(hall.Id, "event", message);
             if (record.Event is IAlertEvent { Alert: var alert })
             {
-                await alerts.SendAsync("alert", alert, stoppingToken);
+                // One send to the hall's and the concerned windows' groups: the alert is serialized once, not per group.
+                List<string> groups = [LiveGroups.Alerts(hall.Id), .. Concerned(hall, alert).Select(w => LiveGroups.Window(hall.Id, w))];
+                await hub.Clients.Groups(groups).SendAsync("alert", alert, stoppingToken);
                 raw?.Broadcast(hall.Id, "alert", alert);
-                var windows = Concerned(hall, alert).Select(w => LiveGroups.Window(hall.Id, w)).ToList();
-                await hub.Clients.Groups(windows).SendAsync("alert", alert, stoppingToken);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
