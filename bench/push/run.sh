@@ -10,7 +10,8 @@
 # Prints one line of JSON per run and a table. Stops the server and deletes its data at the end.
 #
 #   bench/push/run.sh
-#   SECONDS_EACH=30 ROUNDS=1 bench/push/run.sh
+#   SECONDS_EACH=30 ROUNDS=1 SHAPES=hall bench/push/run.sh
+#   SOURCE=/tmp/before bench/push/run.sh     # the server built from another checkout (git archive <commit>), same driver
 set -euo pipefail
 
 seconds=${SECONDS_EACH:-60}
@@ -25,7 +26,7 @@ hall_lanes=${HALL_LANES:-1}
 shapes=${SHAPES:-city hall}
 
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+root=${SOURCE:-$(cd "$here/../.." && pwd)}
 [[ -d "$here/node_modules/ws" ]] || (cd "$here" && npm ci --no-audit --no-fund >&2)
 
 dotnet build -c Release "$root/web" -nologo -clp:ErrorsOnly -v q >&2
@@ -65,7 +66,7 @@ for _ in $(seq 240); do
 done
 curl -fsS "$url/readyz" >/dev/null || { echo "the server did not get ready" >&2; exit 1; }
 
-echo "$(nproc) cores; $(uname -sr); node $(node --version); server $url (pid $server); SQLite in $data"
+echo "$(nproc) cores; $(uname -sr); node $(node --version); server $url (pid $server) built from $root at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "an archive"); SQLite in $data"
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 results="$data/results.jsonl"
 run() {
@@ -88,6 +89,7 @@ done
 
 echo
 node "$here/table.mjs" <"$results"
+echo "series of Kestrel's memory pool meter in /metrics: $(curl -fsS "$url/metrics" | grep -c '^microsoft_aspnetcore_memorypool' || true)"
 echo "server log, warnings and errors:"
 grep -E '^(warn|fail|crit)' -A1 "$data/server.log" | grep -v '^--' | cut -c1-160 | sort | uniq -c | sort -rn | head -8 || true
 echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
