@@ -155,6 +155,13 @@ async function main() {
   const latencies = Float64Array.from(reports.flatMap(r => Array.from(r.latencies))).sort();
   const q = p => latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] : NaN;
   const elapsed = (after.at - before.at) / 1000;
+  // p50 and p99 of the messages that arrived in each 10 s of the run: a slow start shows apart from a slow run.
+  const timeline = [];
+  for (let from = before.at; from < commandsEnded; from += 10_000) {
+    const window = Float64Array.from(reports.flatMap(r => Array.from(r.latencies).filter((_, i) => r.arrivals[i] >= from && r.arrivals[i] < from + 10_000))).sort();
+    const at = p => (window.length ? Number(window[Math.min(window.length - 1, Math.floor(p * window.length))].toFixed(1)) : null);
+    timeline.push([at(0.5), at(0.99)]);
+  }
   const driverCpu = (after.driver.user + after.driver.system - before.driver.user - before.driver.system) / 1e6;
   const serverCpuSeconds = after.server !== null && before.server !== null ? after.server - before.server : NaN;
   const events = hallIds.reduce((s, _, h) => s + (finalSeq[h] - startSeq[h]), 0);
@@ -167,7 +174,7 @@ async function main() {
     p50: Number(q(0.5).toFixed(2)), p99: Number(q(0.99).toFixed(2)), max: Number((latencies.at(-1) ?? NaN).toFixed(2)),
     serverCpu: Number((serverCpuSeconds / elapsed).toFixed(3)), driverCpu: Number((driverCpu / elapsed).toFixed(3)),
     serverCpuSeconds: Number(serverCpuSeconds.toFixed(2)), driverCpuSeconds: Number(driverCpu.toFixed(2)),
-    loadBefore, loadAfter,
+    loadBefore, loadAfter, timeline,
   };
   console.log(JSON.stringify(result));
   await Promise.all(workers.map(w => new Promise(r => w.once('exit', r))));
@@ -184,14 +191,20 @@ async function worker() {
   const times = new Float64Array(sendTimes.buffer);
   const state = clients.map(hall => ({ hall, socket: null, lastSeq: -1, delivered: 0, gaps: 0, ready: false }));
   let latencies = new Float64Array(1 << 16);
+  let arrivals = new Float64Array(1 << 16);
   let measured = 0;
   let started = false;
-  const record = value => {
+  const grow = array => {
+    const bigger = new Float64Array(array.length * 2);
+    bigger.set(array);
+    return bigger;
+  };
+  const record = (value, arrived) => {
     if (measured === latencies.length) {
-      const bigger = new Float64Array(latencies.length * 2);
-      bigger.set(latencies);
-      latencies = bigger;
+      latencies = grow(latencies);
+      arrivals = grow(arrivals);
     }
+    arrivals[measured] = arrived;
     latencies[measured++] = value;
   };
 
@@ -207,7 +220,7 @@ async function worker() {
     const n = Number(number.slice(1));
     if (lane < 0 || lane >= lanes || !(n > 0 && n < MAX_TICKETS)) return;
     const sent = times[((client.hall * lanes + lane) * MAX_TICKETS + n) * STEPS.length + step];
-    if (sent > 0) record(arrived - sent);
+    if (sent > 0) record(arrived - sent, arrived);
   };
 
   const wsUrl = url.replace(/^http/, 'ws');
@@ -289,6 +302,7 @@ async function worker() {
         gaps: state.reduce((s, c) => s + c.gaps, 0),
         incomplete: state.filter(c => !complete(c)).length,
         latencies: latencies.subarray(0, measured),
+        arrivals: arrivals.subarray(0, measured),
       });
     } else if (message.close) {
       if (pings) clearInterval(pings);

@@ -4,7 +4,8 @@
 # Builds the product in Release and runs it as a real process (web co-hosting the silo, SQLite with
 # synchronous=FULL in a new temporary data folder, loopback ports nobody listens on) with a generated halls file
 # (halls.mjs) and the bench-only raw endpoint on (HallMonitor:Bench:RawPush=true). Then, against that one process,
-# push.mjs runs each shape with SignalR clients and with raw clients, alternating, ROUNDS times:
+# push.mjs warms up (WARMUP_SECONDS of the city shape with each kind of client), then runs each shape with SignalR
+# clients and with raw clients, ROUNDS times, alternating which goes first:
 #   city: CITY_HALLS halls × CITY_CLIENTS clients, PER_HOUR ticket lifecycles an hour per hall (5 events each);
 #   hall: the first hall alone with HALL_CLIENTS clients, HALL_PER_HOUR lifecycles an hour over HALL_LANES windows.
 # Prints one line of JSON per run and a table. Stops the server and deletes its data at the end.
@@ -15,6 +16,7 @@
 set -euo pipefail
 
 seconds=${SECONDS_EACH:-60}
+warmup=${WARMUP_SECONDS:-15}
 rounds=${ROUNDS:-2}
 workers=${WORKERS:-2}
 city_halls=${CITY_HALLS:-200}
@@ -35,7 +37,7 @@ taken=""
 free_port() {
   local port
   while :; do
-    port=$((20000 + RANDOM % 40000))
+    port=$((20000 + RANDOM % 12000)) # below the ephemeral ports the 2,000 clients take
     if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && [[ " $taken " != *" $port "* ]]; then
       echo "$port"
       return
@@ -74,9 +76,17 @@ run() {
   node "$here/push.mjs" --url "$url" --mode "$mode" --seconds "$seconds" --workers "$workers" --server-pid "$server" \
     --label "$label" "$@" | tee -a "$results"
 }
+# Warm-up, not recorded: both kinds of clients on the city shape, so that neither measured run pays for the JIT.
+for mode in signalr raw; do
+  echo "## warm-up, city, $mode, ${warmup} s"
+  node "$here/push.mjs" --url "$url" --mode "$mode" --seconds "$warmup" --workers "$workers" --server-pid "$server" \
+    --label warm-up --halls "$city_halls" --clients "$city_clients" --lanes 1 --per-hour "$per_hour" | tail -c 300
+done
+# SignalR and raw alternate which goes first, round by round.
 for round in $(seq "$rounds"); do
   for shape in $shapes; do
-    for mode in signalr raw; do
+    if (( round % 2 )); then modes="signalr raw"; else modes="raw signalr"; fi
+    for mode in $modes; do
       echo "## round $round, $shape, $mode — load average $(cut -d' ' -f1-3 /proc/loadavg)"
       if [[ $shape == city ]]; then
         run city "$mode" --halls "$city_halls" --clients "$city_clients" --lanes 1 --per-hour "$per_hour"
