@@ -12,6 +12,7 @@ builder.AddHallMonitorOrleans();
 builder.AddHallMonitorApi();
 builder.AddHallMonitorAccess();
 builder.AddHallMonitorRateLimits();
+builder.AddRawPushForBench();
 
 var app = builder.Build();
 
@@ -33,6 +34,7 @@ app.MapReportApi();
 app.MapForecastApi();
 app.MapAdminApi();
 app.MapSimulationApi();
+app.MapRawPushForBench();
 app.MapHub<HallHub>("/hubs/hall").RequireAuthorization(AccessHostingExtensions.SignedInPolicy);
 app.MapHallMonitorDashboard();
 app.LogStartup();

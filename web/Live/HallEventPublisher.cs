@@ -25,7 +25,8 @@ public sealed partial class HallEventPublisher(
     IGrainFactory grains,
     IHubContext<HallHub> hub,
     IOptions<HallMonitorOptions> options,
-    ILogger<HallEventPublisher> logger) : IHostedService, IDisposable
+    ILogger<HallEventPublisher> logger,
+    RawPushSockets? raw = null) : IHostedService, IDisposable
 {
     /// <summary>
     /// How long a poll waits at the hall for the next commit: under Orleans' response timeout (5 s by default), and
@@ -93,7 +94,6 @@ public sealed partial class HallEventPublisher(
     {
         var grain = grains.GetHall(hall.Id);
         var events = hub.Clients.Group(LiveGroups.Events(hall.Id));
-        var alerts = hub.Clients.Group(LiveGroups.Alerts(hall.Id));
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -114,7 +114,7 @@ public sealed partial class HallEventPublisher(
 
                 foreach (var record in batch.Records)
                 {
-                    await PushAsync(hall, record, events, alerts, stoppingToken);
+                    await PushAsync(hall, record, events, stoppingToken);
                     after = record.Seq;
                 }
             }
@@ -135,16 +135,19 @@ public sealed partial class HallEventPublisher(
         }
     }
 
-    private async Task PushAsync(Hall hall, JournalRecord record, IClientProxy events, IClientProxy alerts, CancellationToken stoppingToken)
+    private async Task PushAsync(Hall hall, JournalRecord record, IClientProxy events, CancellationToken stoppingToken)
     {
         try
         {
-            await events.SendAsync("event", Message(record), stoppingToken);
+            var message = Message(record);
+            await events.SendAsync("event", message, stoppingToken);
+            raw?.Broadcast(hall.Id, "event", message);
             if (record.Event is IAlertEvent { Alert: var alert })
             {
-                await alerts.SendAsync("alert", alert, stoppingToken);
-                var windows = Concerned(hall, alert).Select(w => LiveGroups.Window(hall.Id, w)).ToList();
-                await hub.Clients.Groups(windows).SendAsync("alert", alert, stoppingToken);
+                // One send to the hall's and the concerned windows' groups: the alert is serialized once, not per group.
+                List<string> groups = [LiveGroups.Alerts(hall.Id), .. Concerned(hall, alert).Select(w => LiveGroups.Window(hall.Id, w))];
+                await hub.Clients.Groups(groups).SendAsync("alert", alert, stoppingToken);
+                raw?.Broadcast(hall.Id, "alert", alert);
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
