@@ -101,14 +101,7 @@ public sealed class PredictionTests
     public async Task ATicketPredictedPastItsTarget_RaisesAWarningWithThePredictedWait_AndMoreWindowsResolveIt()
     {
         await using var hall = await HallFixture.StartAsync(predictPeriod: PredictPeriod);
-        await hall.OpenAsync("03");
-        await hall.IssueAsync("BIZ-REG");
-        await hall.IssueAsync("BIZ-REG");
-        var third = await hall.IssueAsync("BIZ-REG");
-
-        // One window of 20-minute services: the third number is called after 40 minutes, past its 30.
-        hall.Clock.Advance(PredictPeriod);
-        var raised = await Eventually.Async(() => hall.Hall.GetAlertsAsync(includeResolved: false), alerts => alerts.Count > 0);
+        var (_, _, third, raised) = await ThreeBehindOneWindowAsync(hall);
         var alert = Assert.Single(raised);
         Assert.Equal($"predicted-{third.TicketId}", alert.AlertId);
         Assert.Equal((AlertKind.WaitPredicted, AlertLevel.Warning, AlertState.Open), (alert.Kind, alert.Level, alert.State));
@@ -137,12 +130,7 @@ public sealed class PredictionTests
     public async Task CallingAPredictedTicket_ResolvesItsPredictionInTheSameBatch()
     {
         await using var hall = await HallFixture.StartAsync(predictPeriod: PredictPeriod);
-        await hall.OpenAsync("03");
-        var first = await hall.IssueAsync("BIZ-REG");
-        var second = await hall.IssueAsync("BIZ-REG");
-        var third = await hall.IssueAsync("BIZ-REG");
-        hall.Clock.Advance(PredictPeriod);
-        await Eventually.Async(() => hall.Hall.GetAlertsAsync(includeResolved: false), alerts => alerts.Count > 0);
+        var (first, second, third, _) = await ThreeBehindOneWindowAsync(hall);
 
         // The two ahead leave (the clock stands still, so no prediction runs in between) and the third is called.
         await hall.Matter("BIZ-REG").CancelAsync(first.TicketId, "kiosk");
@@ -162,12 +150,7 @@ public sealed class PredictionTests
     public async Task TheWaitWarning_TakesOverFromThePrediction()
     {
         await using var hall = await HallFixture.StartAsync(predictPeriod: PredictPeriod);
-        await hall.OpenAsync("03");
-        await hall.IssueAsync("BIZ-REG");
-        await hall.IssueAsync("BIZ-REG");
-        var third = await hall.IssueAsync("BIZ-REG");
-        hall.Clock.Advance(PredictPeriod);
-        await Eventually.Async(() => hall.Hall.GetAlertsAsync(includeResolved: false), alerts => alerts.Count > 0);
+        var (_, _, third, _) = await ThreeBehindOneWindowAsync(hall);
 
         // Nobody calls: at 80 % of the wait target every number gets its wait warning, and the third's prediction ends.
         hall.Clock.Advance(TimeSpan.FromSeconds(1800 * 0.8) - PredictPeriod);
@@ -205,5 +188,20 @@ public sealed class PredictionTests
         Assert.Equal(
             new[] { fourth.TicketId, fifth.TicketId }.Order(),
             all.Where(a => a.Kind == AlertKind.WaitPredicted).Select(a => a.TicketId!).Order());
+    }
+
+    /// <summary>
+    /// Window 03 alone serves three BIZ-REG numbers (20-minute services, wait target 30 minutes): the third is likely
+    /// called after 40 minutes. Answers the three and the open alerts once the first prediction has raised its card.
+    /// </summary>
+    private static async Task<(TicketView First, TicketView Second, TicketView Third, IReadOnlyList<AlertView> Open)> ThreeBehindOneWindowAsync(HallFixture hall)
+    {
+        await hall.OpenAsync("03");
+        var first = await hall.IssueAsync("BIZ-REG");
+        var second = await hall.IssueAsync("BIZ-REG");
+        var third = await hall.IssueAsync("BIZ-REG");
+        hall.Clock.Advance(PredictPeriod);
+        var open = await Eventually.Async(() => hall.Hall.GetAlertsAsync(includeResolved: false), alerts => alerts.Count > 0);
+        return (first, second, third, open);
     }
 }

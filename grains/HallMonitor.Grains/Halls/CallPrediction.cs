@@ -25,8 +25,7 @@ public static class CallPrediction
         {
             var matter = matters[i];
             index[matter.Code] = i;
-            var handle = state.AverageHandleSeconds(matter.Code) ?? matter.HandleTargetSeconds;
-            lines[i] = new Line(matter, TimeSpan.FromSeconds(Math.Max(1, handle)), call, state.Waiting.GetValueOrDefault(matter.Code), withTickets);
+            lines[i] = new Line(matter, TimeSpan.FromSeconds(Math.Max(1, state.HandleSeconds(matter))), call, state.Waiting.GetValueOrDefault(matter.Code), withTickets);
         }
 
         // The open windows, by the moment each is likely to call next; a window keeps the matters it serves.

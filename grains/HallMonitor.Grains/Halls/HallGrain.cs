@@ -407,7 +407,7 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             _dispatch.Update(matter, head);
         }
 
-        var leg = new IssuedLeg(records[^1], transfer is null ? null : records[0], ServingWindows(matter), AverageHandleSeconds(definition), queuePrevious);
+        var leg = new IssuedLeg(records[^1], transfer is null ? null : records[0], ServingWindows(matter), State.HandleSeconds(definition), queuePrevious);
         TicketView view;
         try
         {
@@ -672,10 +672,6 @@ public sealed partial class HallGrain : JournaledGrain<HallProjection>, IHallGra
             && State.Windows.TryGetValue(w.Id, out var slot) && slot.State is WindowState.Idle or WindowState.Calling or WindowState.Serving);
         return open > 0 ? open : Math.Max(1, _hall.Windows.Count(w => _hall.Serves(w.Id, matter)));
     }
-
-    /// <summary>Recent handling time of the matter; its handle target until there is a sample.</summary>
-    private double AverageHandleSeconds(MatterDefinition matter) =>
-        State.AverageHandleSeconds(matter.Code) ?? matter.HandleTargetSeconds;
 
     private WindowView WindowView(WindowDefinition window, DateOnly today)
     {

@@ -225,6 +225,9 @@ public sealed class HallProjection : JournaledState
     public double? AverageHandleSeconds(string matter) =>
         RecentHandleSeconds.TryGetValue(matter, out var samples) && samples.Count > 0 ? samples.Average() : null;
 
+    /// <summary>The handling time estimates assume for a matter: its recent average, its handle target before the first.</summary>
+    public double HandleSeconds(MatterDefinition matter) => AverageHandleSeconds(matter.Code) ?? matter.HandleTargetSeconds;
+
     public WaitingLine Line(string matter)
     {
         if (!Waiting.TryGetValue(matter, out var line))
