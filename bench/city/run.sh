@@ -38,18 +38,7 @@ if [ -z "${NO_BUILD:-}" ]; then
 fi
 bench_dll="$root/bench/HallMonitor.Bench/bin/Release/net10.0/HallMonitor.Bench.dll"
 
-taken=""
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && [[ " $taken " != *" $port "* ]]; then
-      taken="$taken $port"
-      echo "$port"
-      return
-    fi
-  done
-}
+source "$here/../lib.sh"
 
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
@@ -60,7 +49,7 @@ run_shape() {
   local halls=$1 dir="$work/$1"
   mkdir -p "$dir"
   local http_port silo_port gateway_port url
-  http_port=$(free_port); silo_port=$(free_port); gateway_port=$(free_port)
+  free_port http_port; free_port silo_port; free_port gateway_port
   url="http://127.0.0.1:$http_port"
   dotnet "$bench_dll" city-halls --halls "$halls" --windows "$windows" --out "$dir/halls.json"
 
@@ -71,11 +60,7 @@ run_shape() {
   ) >"$dir/server.log" 2>&1 &
   server=$!
   local started; started=$(date +%s.%N)
-  for _ in $(seq 240); do
-    curl -fsS "$url/readyz" >/dev/null 2>&1 && break
-    kill -0 "$server" 2>/dev/null || { cat "$dir/server.log" >&2; exit 1; }
-    sleep 0.5
-  done
+  wait_ready "$url" "$server" "$dir/server.log"
   echo
   echo "## $halls hall(s) × $windows windows at ×$speed — ready in $(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }') s, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 

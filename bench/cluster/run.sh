@@ -28,18 +28,7 @@ dotnet build -c Release "$root/web" -nologo -clp:ErrorsOnly -v q >&2
 silo_dir="$root/silo/bin/Release/net10.0"
 web_dir="$root/web/bin/Release/net10.0"
 
-taken=""
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && [[ " $taken " != *" $port "* ]]; then
-      taken="$taken $port"
-      echo "$port"
-      return
-    fi
-  done
-}
+source "$here/../lib.sh"
 
 work=$(mktemp -d -t hallmonitor-city-XXXXXX)
 chmod 755 "$work"
@@ -53,10 +42,10 @@ trap cleanup EXIT
 as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 
 # Redis (append-only file, as in production) and PostgreSQL.
-redis_port=$(free_port)
+free_port redis_port
 redis-server --port "$redis_port" --bind 127.0.0.1 --dir "$work" --appendonly yes --save "" --loglevel warning >"$work/redis.log" 2>&1 &
 pids+=($!)
-pg_port=$(free_port)
+free_port pg_port
 mkdir -p "$work/pg"
 [ "$(id -u)" -eq 0 ] && chown postgres "$work/pg"
 as_postgres "$pgbin/initdb" -D "$work/pg/data" -A trust -U postgres -E UTF8 --locale=C >/dev/null
@@ -88,9 +77,10 @@ ready() {
   return 1
 }
 
-silo1_http=$(free_port); silo2_http=$(free_port); web1_http=$(free_port); web2_http=$(free_port)
-silo1_ports=(--HallMonitor:SiloPort="$(free_port)" --HallMonitor:GatewayPort="$(free_port)")
-silo2_ports=(--HallMonitor:SiloPort="$(free_port)" --HallMonitor:GatewayPort="$(free_port)")
+free_port silo1_http; free_port silo2_http; free_port web1_http; free_port web2_http
+free_port silo1_silo; free_port silo1_gateway; free_port silo2_silo; free_port silo2_gateway
+silo1_ports=(--HallMonitor:SiloPort="$silo1_silo" --HallMonitor:GatewayPort="$silo1_gateway")
+silo2_ports=(--HallMonitor:SiloPort="$silo2_silo" --HallMonitor:GatewayPort="$silo2_gateway")
 start_silo() {
   local n=$1 http=$2; shift 2
   start "silo$n" "$silo_dir" HallMonitor.Silo.dll "$http" "${cluster[@]}" --HallMonitor:SiloName="silo$n" \
@@ -142,8 +132,9 @@ done
 # The single process on the same build: PostgreSQL, then SQLite.
 for pid in "${pids[@]:1}"; do kill "$pid" 2>/dev/null || true; done
 sleep 3
-single_http=$(free_port)
-single=(--HallMonitor:HallsFile="$halls" --HallMonitor:SiloPort="$(free_port)" --HallMonitor:GatewayPort="$(free_port)" --Logging:LogLevel:Default=Warning
+free_port single_http
+free_port single_silo; free_port single_gateway
+single=(--HallMonitor:HallsFile="$halls" --HallMonitor:SiloPort="$single_silo" --HallMonitor:GatewayPort="$single_gateway" --Logging:LogLevel:Default=Warning
   --HallMonitor:RateLimit:CommandsPerMinute=0)
 start single_pg "$web_dir" HallMonitor.Web.dll "$single_http" "${single[@]}" --HallMonitor:Storage=postgres --HallMonitor:Postgres="$(pg single)"
 ready "$single_http"
@@ -151,7 +142,7 @@ wrk -t2 -c"$connections" -d3s -s "$root/bench/http/issue.lua" "http://127.0.0.1:
 echo; echo "## single process on PostgreSQL, durable issuance ($connections connections)"
 issue "$connections" "http://127.0.0.1:$single_http" | summary
 kill "$pid_single_pg"; sleep 2
-single_http=$(free_port)
+free_port single_http
 start single_sqlite "$web_dir" HallMonitor.Web.dll "$single_http" "${single[@]}" --HallMonitor:DataDir="$work/sqlite"
 ready "$single_http"
 wrk -t2 -c"$connections" -d3s -s "$root/bench/http/issue.lua" "http://127.0.0.1:$single_http" >/dev/null

@@ -22,21 +22,18 @@ fi
 out=$(mktemp -d -t hallmonitor-profile-XXXXXX)
 (cd "$out" && dotnet new tool-manifest >/dev/null && dotnet tool install dotnet-trace --version 10.0.750501 >/dev/null)
 
-port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-url="http://127.0.0.1:$(port)"
+source "$here/../lib.sh"
+free_port http_port; free_port silo_port; free_port gateway_port
+url="http://127.0.0.1:$http_port"
 (
   cd "$server_dir"
   exec dotnet HallMonitor.Web.dll --urls "$url" --HallMonitor:DataDir="$out/data" \
-    --HallMonitor:SiloPort="$(port)" --HallMonitor:GatewayPort="$(port)" --Logging:LogLevel:Default=Warning \
+    --HallMonitor:SiloPort="$silo_port" --HallMonitor:GatewayPort="$gateway_port" --Logging:LogLevel:Default=Warning \
     --HallMonitor:RateLimit:CommandsPerMinute=0
 ) >"$out/server.log" 2>&1 &
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$out/data"' EXIT
-for _ in $(seq 240); do
-  curl -fsS "$url/readyz" >/dev/null 2>&1 && break
-  kill -0 "$server" 2>/dev/null || { cat "$out/server.log" >&2; exit 1; }
-  sleep 0.5
-done
+wait_ready "$url" "$server" "$out/server.log"
 
 echo "load average $(cut -d' ' -f1-3 /proc/loadavg); $server_dir; results in $out"
 wrk -t2 -c64 -d3s -s "$here/issue.lua" "$url" >/dev/null

@@ -29,21 +29,8 @@ if [[ -z $server_dir ]]; then
   server_dir=$root/web/bin/Release/net10.0
 fi
 
-# A port is free when nothing answers a connection to it on loopback (and this script has not picked it yet).
-taken=""
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 40000))
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && [[ " $taken " != *" $port "* ]]; then
-      echo "$port"
-      return
-    fi
-  done
-}
-http_port=$(free_port); taken="$taken $http_port"
-silo_port=$(free_port); taken="$taken $silo_port"
-gateway_port=$(free_port)
+source "$here/../lib.sh"
+free_port http_port; free_port silo_port; free_port gateway_port
 url="http://127.0.0.1:$http_port"
 data=$(mktemp -d -t hallmonitor-http-XXXXXX)
 
@@ -56,12 +43,7 @@ data=$(mktemp -d -t hallmonitor-http-XXXXXX)
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"' EXIT
 
-for _ in $(seq 120); do
-  curl -fsS "$url/readyz" >/dev/null 2>&1 && break
-  kill -0 "$server" 2>/dev/null || { cat "$data/server.log" >&2; exit 1; }
-  sleep 0.5
-done
-curl -fsS "$url/readyz" >/dev/null || { echo "the server did not get ready" >&2; exit 1; }
+wait_ready "$url" "$server" "$data/server.log" 120
 
 ticks=$(getconf CLK_TCK)
 server_cpu() { awk '{ print $14 + $15 }' "/proc/$server/stat"; }

@@ -33,20 +33,9 @@ root=${SOURCE:-$(cd "$here/../.." && pwd)}
 
 dotnet build -c Release "$root/web" -nologo -clp:ErrorsOnly -v q >&2
 
-taken=""
-free_port() {
-  local port
-  while :; do
-    port=$((20000 + RANDOM % 12000)) # below the ephemeral ports the 2,000 clients take
-    if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && [[ " $taken " != *" $port "* ]]; then
-      echo "$port"
-      return
-    fi
-  done
-}
-http_port=$(free_port); taken="$taken $http_port"
-silo_port=$(free_port); taken="$taken $silo_port"
-gateway_port=$(free_port)
+source "$here/../lib.sh"
+# Below the ephemeral ports the 2,000 clients take.
+free_port http_port 32000; free_port silo_port 32000; free_port gateway_port 32000
 url="http://127.0.0.1:$http_port"
 data=$(mktemp -d -t hallmonitor-push-XXXXXX)
 lanes=$(( hall_lanes > 1 ? hall_lanes : 1 ))
@@ -61,12 +50,7 @@ node "$here/halls.mjs" "$city_halls" "$lanes" >"$data/halls.json"
 server=$!
 trap 'kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$data"' EXIT
 
-for _ in $(seq 240); do
-  curl -fsS "$url/readyz" >/dev/null 2>&1 && break
-  kill -0 "$server" 2>/dev/null || { cat "$data/server.log" >&2; exit 1; }
-  sleep 0.5
-done
-curl -fsS "$url/readyz" >/dev/null || { echo "the server did not get ready" >&2; exit 1; }
+wait_ready "$url" "$server" "$data/server.log"
 
 echo "$(nproc) cores; $(uname -sr); node $(node --version); server $url (pid $server) built from $root at $(git -C "$root" rev-parse --short HEAD 2>/dev/null || echo "an archive"); SQLite in $data"
 echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
