@@ -342,6 +342,7 @@ internal static class BoundarySamples
     public static HallPrediction Prediction { get; } = new()
     {
         At = At,
+        OpenWindows = [Window, "01"],
         Matters =
         [
             new MatterPrediction

@@ -13,6 +13,10 @@ public sealed record HallPrediction
 
     [Id(1)]
     public IReadOnlyList<MatterPrediction> Matters { get; init; } = [];
+
+    /// <summary>The windows open now (idle, calling or serving): those the prediction plays forward.</summary>
+    [Id(2)]
+    public IReadOnlyList<string> OpenWindows { get; init; } = [];
 }
 
 /// <summary>One matter's waiting line as predicted.</summary>

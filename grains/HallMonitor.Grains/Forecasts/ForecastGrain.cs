@@ -43,9 +43,7 @@ public sealed class ForecastGrain(HallCatalog catalog, TimeProvider time) : Grai
             (_todayDay, _todayRead) = (today, now);
         }
 
-        var line = GrainFactory.GetHall(hall.Id);
-        var snapshot = line.GetSnapshotAsync();
-        var prediction = line.PredictAsync(withTickets: false);
-        return StaffingAdvice.Build(hall, now, hours, _past, _today, await snapshot, await prediction);
+        var prediction = await GrainFactory.GetHall(hall.Id).PredictAsync(withTickets: false);
+        return StaffingAdvice.Build(hall, now, hours, _past, _today, prediction);
     }
 }

@@ -31,16 +31,16 @@ public static class StaffingAdvice
     /// <summary>
     /// The forecast at <paramref name="now"/>: <paramref name="past"/> holds the days before today within
     /// <see cref="Weeks"/>, <paramref name="today"/> today's; each matter's line now comes from the hall's prediction,
-    /// the windows open now from its snapshot.
+    /// the windows open now too.
     /// </summary>
     public static HallForecast Build(
         Hall hall, DateTimeOffset now, int hours, IReadOnlyCollection<MatterDay> past, IReadOnlyCollection<MatterDay> today,
-        HallSnapshot snapshot, HallPrediction prediction)
+        HallPrediction prediction)
     {
         var serviceDay = hall.ServiceDay(now);
         var rates = new ArrivalRates(hall, now, past, today);
         var slots = Hours(hall, now, hours);
-        var openWindows = snapshot.Windows.Where(w => w.State is WindowState.Idle or WindowState.Calling or WindowState.Serving).Select(w => w.WindowId).ToList();
+        var openWindows = prediction.OpenWindows;
         var predicted = prediction.Matters.ToDictionary(m => m.Matter, StringComparer.Ordinal);
 
         var matters = new List<(MatterForecast Row, double[] Rates)>();

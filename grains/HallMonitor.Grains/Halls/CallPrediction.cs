@@ -31,6 +31,7 @@ public static class CallPrediction
         // The open windows, by the moment each is likely to call next; a window keeps the matters it serves.
         var free = new PriorityQueue<int, (DateTimeOffset At, int Window)>();
         var served = new int[hall.Windows.Count][];
+        var open = new List<string>();
         for (var w = 0; w < hall.Windows.Count; w++)
         {
             var window = hall.Windows[w];
@@ -39,6 +40,7 @@ public static class CallPrediction
                 continue;
             }
 
+            open.Add(window.Id);
             served[w] = hall.ServedMatters(window.Id) is { } codes
                 ? [.. codes.Where(index.ContainsKey).Select(c => index[c])]
                 : [.. Enumerable.Range(0, matters.Count)];
@@ -84,6 +86,7 @@ public static class CallPrediction
         {
             At = now,
             Matters = [.. lines.Select(line => line.Result())],
+            OpenWindows = open,
         };
 
         TimeSpan HandleOf(string matter) => index.TryGetValue(matter, out var m) ? lines[m].Handle : TimeSpan.Zero;
